@@ -1,0 +1,47 @@
+import type { z } from "zod";
+import { CaptionProducedV1, CaptionProducedV2, upcastCaptionProducedV1 } from "./caption-produced";
+import { ImageGeneratedV1 } from "./image-generated";
+import { ImageSubmittedV1 } from "./image-submitted";
+import { RetryRequestedV1 } from "./retry-requested";
+import { CaptionFailedV1, GenerationFailedV1, NotificationFailedV1 } from "./stage-failed";
+import { UserNotifiedV1 } from "./user-notified";
+
+type Schema = z.ZodType;
+
+/**
+ * One entry per event type: the schema of the version written today, and for every older version
+ * its schema and a function that lifts it one version up. Reading applies the chain until latest.
+ */
+interface EventDefinition<S extends Schema> {
+  version: number;
+  schema: S;
+  legacy?: Record<number, { schema: Schema; upcast: (data: never) => unknown }>;
+}
+
+function define<S extends Schema>(d: EventDefinition<S>): EventDefinition<S> {
+  return d;
+}
+
+export const eventDefinitions = {
+  ImageSubmitted: define({ version: 1, schema: ImageSubmittedV1 }),
+  CaptionProduced: define({
+    version: 2,
+    schema: CaptionProducedV2,
+    legacy: { 1: { schema: CaptionProducedV1, upcast: upcastCaptionProducedV1 } },
+  }),
+  CaptionFailed: define({ version: 1, schema: CaptionFailedV1 }),
+  ImageGenerated: define({ version: 1, schema: ImageGeneratedV1 }),
+  GenerationFailed: define({ version: 1, schema: GenerationFailedV1 }),
+  UserNotified: define({ version: 1, schema: UserNotifiedV1 }),
+  NotificationFailed: define({ version: 1, schema: NotificationFailedV1 }),
+  RetryRequested: define({ version: 1, schema: RetryRequestedV1 }),
+} as const;
+
+type Definitions = typeof eventDefinitions;
+export type EventType = keyof Definitions;
+export type EventData<T extends EventType> = z.infer<Definitions[T]["schema"]>;
+export const eventTypes = Object.keys(eventDefinitions) as EventType[];
+
+export function isEventType(type: string): type is EventType {
+  return Object.hasOwn(eventDefinitions, type);
+}

@@ -1,0 +1,2 @@
+export { ConfigError, loadConfig, requireConfig } from "./load-config";
+export { type Config, ConfigSchema } from "./schema";

@@ -1,0 +1,79 @@
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(z.string())
+  .optional()
+  .transform((s) => (s === "" ? undefined : s));
+const optionalUrl = optionalString.pipe(z.url().optional());
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+const bool = (def: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"])
+    .default(def ? "true" : "false")
+    .transform((v) => v === "true" || v === "1" || v === "yes");
+
+/**
+ * Every environment variable reimagine reads, with its default. Unset optional services mean
+ * "use the embedded default" (see README, Configuration).
+ */
+export const ConfigSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  PORT: int(3000, 0).pipe(z.number().max(65535)),
+  HOST: z.string().default("0.0.0.0"),
+  PUBLIC_BASE_URL: optionalUrl,
+  DATA_DIR: z.string().default(".data"),
+
+  NATS_URL: optionalString,
+  NATS_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only")
+    .default("REIMAGINE"),
+  NATS_SUBJECT_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only")
+    .default("reimagine"),
+  NATS_REPLICAS: int(1, 1).pipe(z.number().max(5)),
+  NATS_DUPLICATE_WINDOW_MS: int(120_000, 1000),
+
+  DATABASE_URL: optionalString,
+
+  S3_ENDPOINT: optionalUrl,
+  S3_REGION: z.string().default("us-east-1"),
+  S3_ACCESS_KEY: optionalString,
+  S3_SECRET_KEY: optionalString,
+  S3_BUCKET_ORIGINALS: z.string().min(3).default("reimagine-originals"),
+  S3_BUCKET_GENERATED: z.string().min(3).default("reimagine-generated"),
+
+  SMTP_URL: optionalUrl,
+  MAIL_FROM: z.string().default("reimagine <no-reply@reimagine.local>"),
+
+  HF_TOKEN: optionalString,
+  HF_PROVIDER: z.string().default("auto"),
+  HF_CAPTION_MODE: z.enum(["imageToText", "chatCompletion"]).default("imageToText"),
+  HF_CAPTION_MODEL: z.string().default("Salesforce/blip-image-captioning-large"),
+  HF_GENERATION_MODEL: z.string().default("black-forest-labs/FLUX.1-schnell"),
+  HF_CAPTION_ENDPOINT_URL: optionalUrl,
+  HF_GENERATION_ENDPOINT_URL: optionalUrl,
+  HF_TIMEOUT_MS: int(60_000, 100),
+
+  HANDLER_CONCURRENCY: int(4, 1).pipe(z.number().max(256)),
+  HANDLER_MAX_ATTEMPTS: int(6, 1).pipe(z.number().max(100)),
+  HANDLER_ACK_WAIT_MS: int(30_000, 1000),
+  HANDLER_BACKOFF_BASE_MS: int(1000, 1),
+  HANDLER_BACKOFF_MAX_MS: int(60_000, 1),
+  SHUTDOWN_GRACE_MS: int(10_000, 0),
+
+  MAX_UPLOAD_BYTES: int(10 * 1024 * 1024, 1),
+  MAX_IMAGE_PIXELS: int(50_000_000, 1),
+  RATE_LIMIT_PER_MINUTE: int(30, 0),
+  TRUST_PROXY: bool(false),
+  ADMIN_TOKEN: optionalString,
+
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  OTEL_SERVICE_NAME: optionalString,
+});
+
+export type Config = Readonly<z.infer<typeof ConfigSchema>>;
