@@ -1,0 +1,63 @@
+import type { AnyDomainEvent } from "@reimagine/contracts";
+import { ConcurrencyError } from "./errors";
+import { assertRequestId } from "./request-id";
+import type { AppendResult, EventStore, ExpectedVersion, RequestHistory, StoredEvent } from "./types";
+
+/** The same contract as the JetStream store, in memory: for fast unit tests of deciders and handlers. */
+export class InMemoryEventStore implements EventStore {
+  private readonly log: StoredEvent[] = [];
+  private readonly byId = new Map<string, StoredEvent>();
+
+  async append(
+    requestId: string,
+    events: AnyDomainEvent[],
+    expected: ExpectedVersion,
+  ): Promise<AppendResult> {
+    assertRequestId(requestId);
+    const positions: number[] = [];
+    let duplicate = true;
+    let last = expected === "any" ? this.versionOf(requestId) : expected === "no_stream" ? 0 : expected;
+    for (const event of structuredClone(events)) {
+      const existing = this.byId.get(event.id);
+      if (existing) {
+        positions.push(existing.position);
+        last = existing.position;
+        continue;
+      }
+      const actual = this.versionOf(requestId);
+      if (actual !== last) throw new ConcurrencyError(requestId, expected, actual);
+      const stored = { event, position: this.log.length + 1 };
+      this.log.push(stored);
+      this.byId.set(event.id, stored);
+      positions.push(stored.position);
+      last = stored.position;
+      duplicate = false;
+    }
+    return { nextExpectedVersion: last, positions, duplicate: events.length > 0 && duplicate };
+  }
+
+  async readRequest(requestId: string): Promise<RequestHistory> {
+    assertRequestId(requestId);
+    const events = this.log.filter((s) => s.event.requestId === requestId).map((s) => structuredClone(s));
+    return { events, version: events.at(-1)?.position ?? 0 };
+  }
+
+  async *readAll(options: { fromPosition?: number; signal?: AbortSignal } = {}): AsyncIterable<StoredEvent> {
+    const head = this.log.length;
+    for (let i = Math.max(1, options.fromPosition ?? 1); i <= head; i++) {
+      options.signal?.throwIfAborted();
+      yield structuredClone(this.log[i - 1]!);
+    }
+  }
+
+  async headPosition(): Promise<number> {
+    return this.log.length;
+  }
+
+  private versionOf(requestId: string): number {
+    for (let i = this.log.length - 1; i >= 0; i--) {
+      if (this.log[i]!.event.requestId === requestId) return this.log[i]!.position;
+    }
+    return 0;
+  }
+}

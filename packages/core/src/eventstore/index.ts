@@ -1,0 +1,10 @@
+export { decodeEvent, EVENT_TYPE_HEADER, encodeEvent, REQUEST_ID_HEADER, TRACEPARENT_HEADER } from "./codec";
+export { ConcurrencyError, EventStoreUnavailableError } from "./errors";
+export { InMemoryEventStore } from "./in-memory-event-store";
+export { JetStreamEventStore } from "./jetstream-event-store";
+export { connectNats, type NatsConnection } from "./nats-connection";
+export { causedBy, newEvent } from "./new-event";
+export { assertRequestId, InvalidRequestIdError } from "./request-id";
+export { ensureStreams, type StreamOptions } from "./stream-setup";
+export { type SubjectLayout, subjectLayout } from "./subjects";
+export type { AppendResult, EventStore, ExpectedVersion, RequestHistory, StoredEvent } from "./types";

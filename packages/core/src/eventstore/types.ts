@@ -1,0 +1,47 @@
+import type { AnyDomainEvent } from "@reimagine/contracts";
+
+/**
+ * What a writer expects of a request's history before its append:
+ * - a number: the position of the last event it saw for that request (0 = none yet),
+ * - "no_stream": the request has no events yet,
+ * - "any": no expectation (the store still makes the append idempotent by event id).
+ */
+export type ExpectedVersion = number | "no_stream" | "any";
+
+/** An event as read back from the log, with its global position (the JetStream sequence). */
+export interface StoredEvent<E extends AnyDomainEvent = AnyDomainEvent> {
+  event: E;
+  /** Global, gap-free for one stream, strictly increasing: the stream sequence. */
+  position: number;
+}
+
+export interface AppendResult {
+  /** Position of the last event now in the request's history; the next expected version. */
+  nextExpectedVersion: number;
+  /** Positions of the appended events, in order. */
+  positions: number[];
+  /** True when every event was already in the log (a redelivered append). */
+  duplicate: boolean;
+}
+
+export interface RequestHistory {
+  events: StoredEvent[];
+  /** Position of the last event, 0 when there is none: pass it as the expected version. */
+  version: number;
+}
+
+/** The event store: the only source of truth of reimagine. */
+export interface EventStore {
+  /**
+   * Appends events to one request's history if its last position matches `expected`.
+   * Idempotent by event id: appending events that are already stored returns duplicate=true.
+   * Throws ConcurrencyError when another writer got there first.
+   */
+  append(requestId: string, events: AnyDomainEvent[], expected: ExpectedVersion): Promise<AppendResult>;
+  /** One request's history, in order. */
+  readRequest(requestId: string): Promise<RequestHistory>;
+  /** Every event from `fromPosition` (inclusive) up to the head at call time, in order. */
+  readAll(options?: { fromPosition?: number; signal?: AbortSignal }): AsyncIterable<StoredEvent>;
+  /** Position of the newest event in the log (0 when empty). */
+  headPosition(): Promise<number>;
+}
