@@ -1,0 +1,184 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { Client } from "minio";
+import { assertValidBucket, assertValidKey } from "./blob-key";
+import type { BlobInfo, BlobObject, BlobStore } from "./blob-store";
+import { BlobNotFoundError, BlobStoreError } from "./errors";
+import { readAll } from "./read-all";
+
+export interface S3BlobStoreOptions {
+  /** e.g. http://minio:9000; the scheme decides TLS, a missing port means 80/443. */
+  endpoint: string;
+  region: string;
+  accessKey: string;
+  secretKey: string;
+  /** How long ping waits for an answer before calling the store unreachable. */
+  pingTimeoutMs?: number;
+}
+
+// HEAD answers carry no body, so a missing bucket and a missing key both arrive as "NotFound".
+const NOT_FOUND = new Set(["NoSuchKey", "NotFound", "NoSuchBucket"]);
+const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+
+function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+function isNotFound(err: unknown): boolean {
+  const code = errorCode(err);
+  return code !== undefined && NOT_FOUND.has(code);
+}
+
+/** Splits an endpoint URL into the pieces the minio client wants. */
+export function parseS3Endpoint(endpoint: string): { endPoint: string; port: number; useSSL: boolean } {
+  const url = new URL(endpoint);
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new TypeError(`S3 endpoint must be http(s), got ${endpoint}`);
+  }
+  if (url.pathname !== "/" && url.pathname !== "") {
+    throw new TypeError(`S3 endpoint must not have a path, got ${endpoint}`);
+  }
+  const useSSL = url.protocol === "https:";
+  return {
+    endPoint: url.hostname.replace(/^\[(.*)\]$/, "$1"),
+    port: url.port ? Number(url.port) : useSSL ? 443 : 80,
+    useSSL,
+  };
+}
+
+/** A BlobStore on S3 or MinIO through the minio client. */
+export class S3BlobStore implements BlobStore {
+  readonly kind = "s3";
+  private readonly client: Client;
+  private readonly pingTimeoutMs: number;
+
+  constructor(private readonly options: S3BlobStoreOptions) {
+    this.client = new Client({
+      ...parseS3Endpoint(options.endpoint),
+      region: options.region,
+      accessKey: options.accessKey,
+      secretKey: options.secretKey,
+      // Behind an IP or a compose service name, virtual-host buckets do not resolve.
+      pathStyle: true,
+      // Callers own the retry policy (handlers back off per message); minio's own retry also
+      // writes to console.warn, outside the structured log.
+      retryOptions: { disableRetry: true },
+    });
+    this.pingTimeoutMs = options.pingTimeoutMs ?? 5000;
+  }
+
+  describe(): string {
+    return `s3 ${new URL(this.options.endpoint).origin} (region ${this.options.region})`;
+  }
+
+  async ensureBuckets(buckets: string[]): Promise<void> {
+    for (const bucket of buckets) assertValidBucket(bucket);
+    for (const bucket of buckets) {
+      try {
+        if (await this.client.bucketExists(bucket)) continue;
+        await this.client.makeBucket(bucket, this.options.region);
+      } catch (err) {
+        // Another instance starting at the same moment may have won the race.
+        const code = errorCode(err);
+        if (code === "BucketAlreadyOwnedByYou" || code === "BucketAlreadyExists") continue;
+        throw new BlobStoreError(`cannot create bucket ${bucket}`, { cause: err });
+      }
+    }
+  }
+
+  async put(bucket: string, key: string, body: Buffer, meta: { contentType: string }): Promise<void> {
+    this.check(bucket, key);
+    try {
+      await this.client.putObject(bucket, key, body, body.length, { "Content-Type": meta.contentType });
+    } catch (err) {
+      throw new BlobStoreError(`cannot store ${bucket}/${key}`, { cause: err });
+    }
+  }
+
+  async get(bucket: string, key: string): Promise<BlobObject> {
+    this.check(bucket, key);
+    try {
+      const body = await this.client.getObject(bucket, key);
+      // minio hands back the HTTP response itself; its headers save a second (racy) HEAD request.
+      const headers: IncomingHttpHeaders = (body as { headers?: IncomingHttpHeaders }).headers ?? {};
+      const length = Number(headers["content-length"]);
+      return {
+        body,
+        contentType: headers["content-type"] ?? "application/octet-stream",
+        // S3 and MinIO always send the length; a proxy that re-chunks the body may drop it.
+        size: Number.isFinite(length) ? length : (await this.client.statObject(bucket, key)).size,
+      };
+    } catch (err) {
+      if (isNotFound(err)) throw new BlobNotFoundError(bucket, key, { cause: err });
+      throw new BlobStoreError(`cannot read ${bucket}/${key}`, { cause: err });
+    }
+  }
+
+  async getBuffer(bucket: string, key: string): Promise<Buffer> {
+    const { body } = await this.get(bucket, key);
+    try {
+      return await readAll(body);
+    } catch (err) {
+      throw new BlobStoreError(`lost the connection while reading ${bucket}/${key}`, { cause: err });
+    }
+  }
+
+  async stat(bucket: string, key: string): Promise<BlobInfo | null> {
+    this.check(bucket, key);
+    try {
+      const s = await this.client.statObject(bucket, key);
+      return { contentType: String(s.metaData["content-type"] ?? "application/octet-stream"), size: s.size };
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw new BlobStoreError(`cannot stat ${bucket}/${key}`, { cause: err });
+    }
+  }
+
+  async remove(bucket: string, key: string): Promise<void> {
+    this.check(bucket, key);
+    try {
+      await this.client.removeObject(bucket, key);
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw new BlobStoreError(`cannot remove ${bucket}/${key}`, { cause: err });
+    }
+  }
+
+  async presignedGetUrl(bucket: string, key: string, expirySeconds: number): Promise<string | null> {
+    this.check(bucket, key);
+    if (!Number.isInteger(expirySeconds) || expirySeconds < 1 || expirySeconds > MAX_PRESIGN_SECONDS) {
+      throw new RangeError(`expirySeconds must be an integer from 1 to ${MAX_PRESIGN_SECONDS}`);
+    }
+    try {
+      // Signing is local (the region is configured), so this never waits on the network.
+      return await this.client.presignedGetObject(bucket, key, expirySeconds);
+    } catch (err) {
+      throw new BlobStoreError(`cannot presign ${bucket}/${key}`, { cause: err });
+    }
+  }
+
+  async ping(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new BlobStoreError(`${this.describe()} did not answer in ${this.pingTimeoutMs} ms`)),
+        this.pingTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.client.listBuckets(), timeout]);
+    } catch (err) {
+      if (err instanceof BlobStoreError) throw err;
+      // Credentials scoped to a few buckets may not list them all; the server still answered.
+      if (errorCode(err) === "AccessDenied") return;
+      throw new BlobStoreError(`${this.describe()} is unreachable`, { cause: err });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private check(bucket: string, key: string): void {
+    assertValidBucket(bucket);
+    assertValidKey(key);
+  }
+}
