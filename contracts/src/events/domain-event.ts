@@ -1,4 +1,4 @@
-import { EventMetadata, RawEnvelope } from "../envelope";
+import { type EventMetadata, RawEnvelope } from "../envelope";
 import { type EventData, type EventType, eventDefinitions, isEventType } from "./registry";
 
 /** An event as the rest of the code sees it: validated, at the latest schema version. */

@@ -1,4 +1,12 @@
 export { decodeEvent, EVENT_TYPE_HEADER, encodeEvent, REQUEST_ID_HEADER, TRACEPARENT_HEADER } from "./codec";
+export {
+  type DeadLetter,
+  DeadLetterNotFoundError,
+  deadLetter,
+  listDeadLetters,
+  requeueDeadLetter,
+} from "./dead-letters";
+export { type DurableConsumerOptions, ensureDurableConsumer } from "./durable-consumer";
 export { ConcurrencyError, EventStoreUnavailableError } from "./errors";
 export { InMemoryEventStore } from "./in-memory-event-store";
 export { JetStreamEventStore } from "./jetstream-event-store";

@@ -1,0 +1,252 @@
+import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
+import { context, SpanStatusCode, trace } from "@opentelemetry/api";
+import { decodeEvent, TRACEPARENT_HEADER } from "../eventstore/codec";
+import { deadLetter } from "../eventstore/dead-letters";
+import { ensureDurableConsumer } from "../eventstore/durable-consumer";
+import type { JetStreamEventStore } from "../eventstore/jetstream-event-store";
+import type { StoredEvent } from "../eventstore/types";
+import type { Logger } from "../logging";
+import { contextFromTraceparent, tracer } from "../telemetry";
+import { type BackoffPolicy, isRetryable, retryDelayMs, retryHintOf } from "./backoff";
+import type { EventHandler, HandlerContext } from "./event-handler";
+
+export interface HandlerRuntimeOptions {
+  /** Messages processed at once by this instance. */
+  concurrency: number;
+  /** Deliveries per event before the failure is recorded (onExhausted) or dead-lettered. */
+  maxAttempts: number;
+  /** How long NATS waits for an ack before redelivering; in-flight work extends it. */
+  ackWaitMs: number;
+  backoff: BackoffPolicy;
+  /** On stop, how long in-flight work may finish before it is aborted and handed back. */
+  graceMs: number;
+  logger: Logger;
+}
+
+interface Source {
+  stream: string;
+  consumer: string;
+  filterSubject: string;
+  /** Redriven messages carry their original log position in a header. */
+  redrive: boolean;
+}
+
+/**
+ * Runs one EventHandler on a durable consumer (plus its redrive consumer for requeued dead
+ * letters): bounded concurrency, explicit acks, delayed redelivery with backoff instead of
+ * sleeping in a slot, dead-lettering when attempts run out, and a graceful stop.
+ */
+export class HandlerRuntime {
+  private readonly inflight = new Map<Promise<void>, AbortController>();
+  private readonly subscriptions: ConsumerMessages[] = [];
+  private readonly loops: Promise<void>[] = [];
+  private stopping = false;
+
+  constructor(
+    private readonly store: JetStreamEventStore,
+    private readonly handler: EventHandler,
+    private readonly options: HandlerRuntimeOptions,
+  ) {}
+
+  /** Creates the consumers if needed and starts taking work. */
+  async start(): Promise<void> {
+    const { layout } = this.store;
+    const sources: Source[] = [
+      { stream: layout.stream, consumer: this.handler.name, filterSubject: layout.allEvents, redrive: false },
+      {
+        stream: layout.deadLetterStream,
+        consumer: `${this.handler.name}_redrive`,
+        filterSubject: layout.redriveOf(this.handler.name),
+        redrive: true,
+      },
+    ];
+    for (const source of sources) {
+      await ensureDurableConsumer(this.store.jsm, {
+        stream: source.stream,
+        name: source.consumer,
+        filterSubject: source.filterSubject,
+        ackWaitMs: this.options.ackWaitMs,
+      });
+      const consumer = await this.store.js.consumers.get(source.stream, source.consumer);
+      const messages = await consumer.consume({ max_messages: this.options.concurrency });
+      this.subscriptions.push(messages);
+      this.loops.push(this.loop(messages, source));
+    }
+    this.options.logger.info(
+      { consumer: this.handler.name, concurrency: this.options.concurrency },
+      "handler started",
+    );
+  }
+
+  /** Stops taking work, lets in-flight work finish within the grace period, hands back the rest. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const s of this.subscriptions) s.stop();
+    const pending = [...this.inflight.keys()];
+    const timer = new Promise<"timeout">((r) => setTimeout(r, this.options.graceMs, "timeout").unref());
+    if ((await Promise.race([Promise.allSettled(pending), timer])) === "timeout") {
+      this.options.logger.warn(
+        { inFlight: this.inflight.size },
+        "grace period over: aborting in-flight work",
+      );
+      for (const controller of this.inflight.values()) controller.abort(new Error("shutting down"));
+      // Work that ignores its abort signal is left to NATS: unacked, it is redelivered after ack_wait.
+      const settled = new Promise<"timeout">((r) => setTimeout(r, this.options.graceMs, "timeout").unref());
+      if ((await Promise.race([Promise.allSettled(pending), settled])) === "timeout") {
+        this.options.logger.error(
+          { inFlight: this.inflight.size },
+          "in-flight work ignored its abort signal",
+        );
+      }
+    }
+    await Promise.race([Promise.allSettled(this.loops), new Promise((r) => setTimeout(r, 1000).unref())]);
+    this.options.logger.info({ consumer: this.handler.name }, "handler stopped");
+  }
+
+  /** Number of messages being worked on now. */
+  get busy(): number {
+    return this.inflight.size;
+  }
+
+  private async loop(messages: ConsumerMessages, source: Source): Promise<void> {
+    for await (const msg of messages) {
+      if (this.stopping) {
+        msg.nak();
+        continue;
+      }
+      while (this.inflight.size >= this.options.concurrency) await Promise.race(this.inflight.keys());
+      const controller = new AbortController();
+      const work: Promise<void> = this.process(msg, source, controller.signal)
+        .catch((err) => this.options.logger.error({ err }, "unexpected error in handler runtime"))
+        .finally(() => this.inflight.delete(work));
+      this.inflight.set(work, controller);
+    }
+  }
+
+  private async process(msg: JsMsg, source: Source, signal: AbortSignal): Promise<void> {
+    const attempt = msg.info.deliveryCount;
+    const position = source.redrive
+      ? Number(msg.headers?.get("Reimagine-Dlq-Original-Position") ?? 0)
+      : msg.seq;
+    const baseLog = this.options.logger.child({ consumer: this.handler.name, position, attempt });
+    let stored: StoredEvent;
+    try {
+      stored = { event: decodeEvent(msg.data), position };
+    } catch (err) {
+      baseLog.error({ err }, "unreadable event: dead-lettering it");
+      await this.deadLetterOrRetry(msg, baseLog, {
+        requestId: msg.headers?.get("Reimagine-Request-Id") ?? "unknown",
+        reason: `unreadable event: ${(err as Error).message}`,
+        attempts: attempt,
+        originalPosition: position,
+      });
+      return;
+    }
+    const { event } = stored;
+    if (!this.handler.handles.includes(event.type)) {
+      msg.ack();
+      return;
+    }
+    const ctx: HandlerContext = {
+      attempt,
+      maxAttempts: this.options.maxAttempts,
+      signal,
+      logger: baseLog.child({
+        requestId: event.requestId,
+        correlationId: event.metadata.correlationId,
+        eventId: event.id,
+        eventType: event.type,
+      }),
+    };
+    const parent = contextFromTraceparent(msg.headers?.get(TRACEPARENT_HEADER) || event.metadata.traceparent);
+    await context.with(parent, () =>
+      tracer.startActiveSpan(`${this.handler.name} ${event.type}`, async (span) => {
+        span.setAttributes({
+          "reimagine.request_id": event.requestId,
+          "messaging.message.id": event.id,
+          attempt,
+        });
+        try {
+          await this.run(msg, stored, ctx);
+        } finally {
+          span.end();
+        }
+      }),
+    );
+  }
+
+  private async run(msg: JsMsg, stored: StoredEvent, ctx: HandlerContext): Promise<void> {
+    if (ctx.attempt > ctx.maxAttempts) {
+      // Earlier deliveries never reached an outcome (the process died or ack_wait ran out each time).
+      await this.exhausted(msg, stored, ctx, new Error(`no outcome after ${ctx.maxAttempts} deliveries`));
+      return;
+    }
+    const heartbeat = setInterval(() => msg.working(), Math.max(500, this.options.ackWaitMs / 3));
+    try {
+      await this.handler.handle(stored, ctx);
+      msg.ack();
+      ctx.logger.debug("handled");
+    } catch (err) {
+      trace.getActiveSpan()?.recordException(err as Error);
+      trace.getActiveSpan()?.setStatus({ code: SpanStatusCode.ERROR, message: summary(err) });
+      if (ctx.signal.aborted) {
+        ctx.logger.info("aborted by shutdown: handing the event back");
+        msg.nak();
+      } else if (!isRetryable(err) || ctx.attempt >= ctx.maxAttempts) {
+        await this.exhausted(msg, stored, ctx, err);
+      } else {
+        const delay = retryDelayMs(ctx.attempt, this.options.backoff, retryHintOf(err));
+        ctx.logger.warn({ err: summary(err), retryInMs: delay }, "handler failed: will retry");
+        msg.nak(delay);
+      }
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async exhausted(
+    msg: JsMsg,
+    stored: StoredEvent,
+    ctx: HandlerContext,
+    error: unknown,
+  ): Promise<void> {
+    if (this.handler.onExhausted) {
+      try {
+        await this.handler.onExhausted(stored, error, ctx);
+        ctx.logger.warn({ err: summary(error) }, "stage failed: failure recorded");
+        msg.ack();
+        return;
+      } catch (err) {
+        ctx.logger.error({ err }, "could not record the failure: dead-lettering");
+      }
+    }
+    await this.deadLetterOrRetry(msg, ctx.logger, {
+      requestId: stored.event.requestId,
+      reason: summary(error),
+      attempts: ctx.attempt,
+      originalPosition: stored.position,
+    });
+  }
+
+  private async deadLetterOrRetry(
+    msg: JsMsg,
+    log: Logger,
+    info: { requestId: string; reason: string; attempts: number; originalPosition: number },
+  ): Promise<void> {
+    try {
+      await deadLetter(this.store, msg, { consumer: this.handler.name, ...info });
+      msg.term(); // no reason text: "+TERM <reason>" needs nats-server 2.10
+      log.error({ reason: info.reason }, "event dead-lettered");
+    } catch (err) {
+      // Never drop it: if even the dead-letter stream is unreachable, try the whole thing later.
+      log.error({ err }, "dead-lettering failed: will retry");
+      msg.nak(retryDelayMs(info.attempts, this.options.backoff));
+    }
+  }
+}
+
+function summary(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}

@@ -1,0 +1,1 @@
+export { contextFromTraceparent, currentTraceparent, tracer } from "./trace-context";
