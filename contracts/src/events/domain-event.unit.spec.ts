@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { InvalidEventError, parseEvent, validateEventData } from "./domain-event";
+
+const envelope = {
+  id: "01936c2e-7b1a-7c3d-9e4f-0a1b2c3d4e5f",
+  requestId: "01936c2e-7b1a-7c3d-9e4f-0a1b2c3d4e60",
+  occurredAt: "2026-11-29T10:00:00.000Z",
+  metadata: { correlationId: "c", causationId: "k" },
+};
+
+describe("parseEvent", () => {
+  it("upcasts a version-1 CaptionProduced to version 2 on read", () => {
+    const event = parseEvent({
+      ...envelope,
+      type: "CaptionProduced",
+      schemaVersion: 1,
+      data: { text: "a dog", model: "blip" },
+    });
+    expect(event.schemaVersion).toBe(2);
+    expect(event.data).toEqual({
+      caption: "a dog",
+      model: "blip",
+      provider: "hf-inference",
+      latencyMs: null,
+    });
+  });
+
+  it("reads the current version unchanged", () => {
+    const data = { caption: "a cat", model: "m", provider: "offline", latencyMs: 4 };
+    expect(parseEvent({ ...envelope, type: "CaptionProduced", schemaVersion: 2, data }).data).toEqual(data);
+  });
+
+  it("rejects unknown types, future versions, bad envelopes and bad data", () => {
+    const bad = [
+      { ...envelope, type: "Nope", schemaVersion: 1, data: {} },
+      { ...envelope, type: "CaptionProduced", schemaVersion: 3, data: {} },
+      { ...envelope, id: "not-a-uuid", type: "UserNotified", schemaVersion: 1, data: {} },
+      { ...envelope, type: "UserNotified", schemaVersion: 1, data: { messageId: "" } },
+      { ...envelope, type: "CaptionProduced", schemaVersion: 1, data: { caption: "v2 shape under v1" } },
+    ];
+    for (const input of bad) expect(() => parseEvent(input)).toThrowError(InvalidEventError);
+  });
+
+  it("validates data on write with the current schema", () => {
+    expect(() => validateEventData("RetryRequested", { stage: "paint", requestedBy: "x" })).toThrowError(
+      /stage/,
+    );
+  });
+});

@@ -1,0 +1,8 @@
+export {
+  dueStage,
+  evolveRequest,
+  failedStage,
+  foldRequest,
+  initialRequestState,
+  type RequestState,
+} from "./request-state";
