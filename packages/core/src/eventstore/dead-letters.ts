@@ -77,7 +77,7 @@ export async function listDeadLetters(store: JetStreamEventStore): Promise<DeadL
 export async function requeueDeadLetter(store: JetStreamEventStore, id: number): Promise<DeadLetter> {
   const stream = store.layout.deadLetterStream;
   const stored = await store.jsm.streams.getMessage(stream, { seq: id });
-  if (!stored || !stored.subject.includes(".dlq.")) throw new DeadLetterNotFoundError(id);
+  if (!stored?.subject.includes(".dlq.")) throw new DeadLetterNotFoundError(id);
   const letter = toDeadLetter(stored.seq, stored.header, stored.data);
   const h = natsHeaders();
   copyHeaders(stored.header, h);

@@ -4,14 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig } from "@reimagine/core/config";
 import { type Logger, silentLogger } from "@reimagine/core/logging";
+import { type SmtpSink, type SmtpSinkOptions, startSmtpSink } from "@reimagine/core/testing";
 import { simpleParser } from "mailparser";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-// relative until packages/core/src/testing gets an index that re-exports the sink
-import {
-  type SmtpSink,
-  type SmtpSinkOptions,
-  startSmtpSink,
-} from "../../../../packages/core/src/testing/smtp-sink";
 import { MailSendError } from "./mail-errors";
 import { createMailTransport, type MailTransport, type OutgoingMail } from "./mail-transport";
 import { notificationMessageId } from "./message-id";
