@@ -23,6 +23,8 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PORT: int(3000, 0).pipe(z.number().max(65535)),
   HOST: z.string().default("0.0.0.0"),
+  /** Probe endpoints (/healthz, /readyz) of the worker services (handlers, projector, notifier). */
+  HEALTH_PORT: int(8081, 0).pipe(z.number().max(65535)),
   PUBLIC_BASE_URL: optionalUrl,
   DATA_DIR: z.string().default(".data"),
 

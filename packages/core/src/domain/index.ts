@@ -6,3 +6,4 @@ export {
   initialRequestState,
   type RequestState,
 } from "./request-state";
+export type { RequestStateReader } from "./request-state-reader";
