@@ -192,7 +192,7 @@ describe("HandlerRuntime on a real NATS", () => {
     expect(finished).toEqual([quick.id]);
     // the slow one was handed back (nak), so a new instance gets it at once
     await run(handler);
-    await waitFor(() => finished.length === 2);
+    await waitFor(() => finished.length === 2, { timeoutMs: 30_000 });
     expect(handler.seen.filter((s) => s.id === slow.id).map((s) => s.attempt)).toEqual([1, 2]);
   });
 

@@ -23,6 +23,8 @@ export interface HandlerRuntimeOptions {
   logger: Logger;
 }
 
+const PULL_EXPIRES_MS = 5000;
+
 interface Source {
   stream: string;
   consumer: string;
@@ -68,7 +70,12 @@ export class HandlerRuntime {
         ackWaitMs: this.options.ackWaitMs,
       });
       const consumer = await this.store.js.consumers.get(source.stream, source.consumer);
-      const messages = await consumer.consume({ max_messages: this.options.concurrency });
+      // Short pulls: a pull request outlives a stopped client on the server, and on 2.9 messages
+      // (also the ones we hand back) can go to that dead request until it expires.
+      const messages = await consumer.consume({
+        max_messages: this.options.concurrency,
+        expires: PULL_EXPIRES_MS,
+      });
       this.subscriptions.push(messages);
       this.loops.push(this.loop(messages, source));
     }
