@@ -6,7 +6,8 @@ import { ensureDurableConsumer } from "../eventstore/durable-consumer";
 import type { JetStreamEventStore } from "../eventstore/jetstream-event-store";
 import type { StoredEvent } from "../eventstore/types";
 import type { Logger } from "../logging";
-import { contextFromTraceparent, tracer } from "../telemetry";
+import { instruments } from "../telemetry/metrics";
+import { contextFromTraceparent, tracer } from "../telemetry/trace-context";
 import { type BackoffPolicy, isRetryable, retryDelayMs, retryHintOf } from "./backoff";
 import type { EventHandler, HandlerContext } from "./event-handler";
 
@@ -24,6 +25,8 @@ export interface HandlerRuntimeOptions {
 }
 
 const PULL_EXPIRES_MS = 5000;
+
+type Outcome = "ok" | "retry" | "failed" | "dead_letter" | "handed_back";
 
 interface Source {
   stream: string;
@@ -184,29 +187,37 @@ export class HandlerRuntime {
   }
 
   private async run(msg: JsMsg, stored: StoredEvent, ctx: HandlerContext): Promise<void> {
+    const started = performance.now();
+    const outcome = await this.outcomeOf(msg, stored, ctx);
+    const attributes = { handler: this.handler.name, event_type: stored.event.type, outcome };
+    instruments().handlerDuration.record(performance.now() - started, attributes);
+    instruments().handlerOutcomes.add(1, attributes);
+  }
+
+  private async outcomeOf(msg: JsMsg, stored: StoredEvent, ctx: HandlerContext): Promise<Outcome> {
     if (ctx.attempt > ctx.maxAttempts) {
       // Earlier deliveries never reached an outcome (the process died or ack_wait ran out each time).
-      await this.exhausted(msg, stored, ctx, new Error(`no outcome after ${ctx.maxAttempts} deliveries`));
-      return;
+      return this.exhausted(msg, stored, ctx, new Error(`no outcome after ${ctx.maxAttempts} deliveries`));
     }
     const heartbeat = setInterval(() => msg.working(), Math.max(500, this.options.ackWaitMs / 3));
     try {
       await this.handler.handle(stored, ctx);
       msg.ack();
       ctx.logger.debug("handled");
+      return "ok";
     } catch (err) {
       trace.getActiveSpan()?.recordException(err as Error);
       trace.getActiveSpan()?.setStatus({ code: SpanStatusCode.ERROR, message: summary(err) });
       if (ctx.signal.aborted) {
         ctx.logger.info("aborted by shutdown: handing the event back");
         msg.nak();
-      } else if (!isRetryable(err) || ctx.attempt >= ctx.maxAttempts) {
-        await this.exhausted(msg, stored, ctx, err);
-      } else {
-        const delay = retryDelayMs(ctx.attempt, this.options.backoff, retryHintOf(err));
-        ctx.logger.warn({ err: summary(err), retryInMs: delay }, "handler failed: will retry");
-        msg.nak(delay);
+        return "handed_back";
       }
+      if (!isRetryable(err) || ctx.attempt >= ctx.maxAttempts) return this.exhausted(msg, stored, ctx, err);
+      const delay = retryDelayMs(ctx.attempt, this.options.backoff, retryHintOf(err));
+      ctx.logger.warn({ err: summary(err), retryInMs: delay }, "handler failed: will retry");
+      msg.nak(delay);
+      return "retry";
     } finally {
       clearInterval(heartbeat);
     }
@@ -217,18 +228,18 @@ export class HandlerRuntime {
     stored: StoredEvent,
     ctx: HandlerContext,
     error: unknown,
-  ): Promise<void> {
+  ): Promise<Outcome> {
     if (this.handler.onExhausted) {
       try {
         await this.handler.onExhausted(stored, error, ctx);
         ctx.logger.warn({ err: summary(error) }, "stage failed: failure recorded");
         msg.ack();
-        return;
+        return "failed";
       } catch (err) {
         ctx.logger.error({ err }, "could not record the failure: dead-lettering");
       }
     }
-    await this.deadLetterOrRetry(msg, ctx.logger, {
+    return this.deadLetterOrRetry(msg, ctx.logger, {
       requestId: stored.event.requestId,
       reason: summary(error),
       attempts: ctx.attempt,
@@ -240,15 +251,17 @@ export class HandlerRuntime {
     msg: JsMsg,
     log: Logger,
     info: { requestId: string; reason: string; attempts: number; originalPosition: number },
-  ): Promise<void> {
+  ): Promise<Outcome> {
     try {
       await deadLetter(this.store, msg, { consumer: this.handler.name, ...info });
       msg.term(); // no reason text: "+TERM <reason>" needs nats-server 2.10
       log.error({ reason: info.reason }, "event dead-lettered");
+      return "dead_letter";
     } catch (err) {
       // Never drop it: if even the dead-letter stream is unreachable, try the whole thing later.
       log.error({ err }, "dead-lettering failed: will retry");
       msg.nak(retryDelayMs(info.attempts, this.options.backoff));
+      return "retry";
     }
   }
 }

@@ -1,1 +1,3 @@
+export { instruments } from "./metrics";
+export { startTelemetry, type Telemetry, type TelemetryOptions } from "./start-telemetry";
 export { contextFromTraceparent, currentTraceparent, tracer } from "./trace-context";
