@@ -7,3 +7,4 @@ export {
   type RequestState,
 } from "./request-state";
 export type { RequestStateReader } from "./request-state-reader";
+export { maskEmail } from "./mask-email";
