@@ -161,6 +161,27 @@ export class JetStreamEventStore implements EventStore {
     return { nextExpectedVersion: last, positions, duplicate: events.length > 0 && duplicate };
   }
 
+  /**
+   * Follows one request live: yields its history, then each new event as it is appended, until
+   * the signal aborts. A push from JetStream, not a poll.
+   */
+  async *watchRequest(requestId: string, options: { signal?: AbortSignal } = {}): AsyncIterable<StoredEvent> {
+    assertRequestId(requestId);
+    const consumer = await this.js.consumers.get(this.layout.stream, {
+      filter_subjects: this.layout.eventsOf(requestId),
+      deliver_policy: DeliverPolicy.All,
+    });
+    const messages = await consumer.consume({ max_messages: 100 });
+    const onAbort = () => messages.stop();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      for await (const m of messages) yield { event: decodeEvent(m.data), position: m.seq };
+    } finally {
+      options.signal?.removeEventListener("abort", onAbort);
+      messages.stop();
+    }
+  }
+
   async readRequest(requestId: string): Promise<RequestHistory> {
     assertRequestId(requestId);
     const subject = this.layout.eventsOf(requestId);
