@@ -1,0 +1,29 @@
+import { requestTimeline } from "@reimagine/core/admin";
+import { assertRequestId } from "@reimagine/core/eventstore";
+import type { CliContext } from "../cli-context";
+
+/** `reimagine events <id>`: the ordered history of one request as a timeline, or JSON. */
+export async function eventsCommand(ctx: CliContext, id: string, options: { json?: boolean }): Promise<void> {
+  assertRequestId(id);
+  const store = await ctx.store();
+  if (options.json) {
+    const history = await store.readRequest(id);
+    if (history.events.length === 0) await requestTimeline(store, id); // throws the unknown-id error
+    ctx.out(
+      JSON.stringify(
+        history.events.map((s) => ({ position: s.position, ...s.event })),
+        null,
+        2,
+      ),
+    );
+    return;
+  }
+  const lines = await requestTimeline(store, id);
+  ctx.out(`request ${id}: ${lines.length} event(s), correlation ${lines[0]!.correlationId}`);
+  for (const l of lines) {
+    ctx.out(
+      `#${String(l.position).padEnd(7)} ${l.at}  ${l.stage.padEnd(12)} ${l.type.padEnd(18)} ${l.summary}`,
+    );
+    ctx.out(`${" ".repeat(9)}event ${l.id}  caused by ${l.causationId}`);
+  }
+}

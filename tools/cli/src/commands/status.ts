@@ -1,0 +1,56 @@
+import { UnknownRequestError } from "@reimagine/core/admin";
+import { foldRequest, maskEmail, type RequestState } from "@reimagine/core/domain";
+import { assertRequestId } from "@reimagine/core/eventstore";
+import type { CliContext } from "../cli-context";
+import { withDatabase } from "./with-database";
+
+/**
+ * `reimagine status <id>`: the read model's view of a request (what the API serves), or the
+ * fold of its events when the read model has not caught up yet.
+ */
+export async function statusCommand(ctx: CliContext, id: string, options: { json?: boolean }): Promise<void> {
+  assertRequestId(id);
+  const projected = await withDatabase(ctx, async (db) => {
+    const { PostgresRequestStateReader } = await import("@reimagine/core/readmodel");
+    return new PostgresRequestStateReader(db).get(id);
+  });
+  let state: RequestState | null = projected;
+  let source = "read model";
+  if (!state) {
+    const history = await (await ctx.store()).readRequest(id);
+    if (history.events.length === 0) throw new UnknownRequestError(id);
+    state = foldRequest(
+      id,
+      history.events.map((s) => s.event),
+    );
+    source = "event log (not yet projected)";
+  }
+  const view = {
+    id,
+    status: state.status,
+    email: state.email ? maskEmail(state.email) : null,
+    caption: state.caption,
+    captionProvider: state.captionProvider,
+    generatedImageKey: state.generatedImageKey,
+    error: state.error,
+    createdAt: state.createdAt,
+    updatedAt: state.updatedAt,
+    history: state.history,
+  };
+  if (options.json) {
+    ctx.out(JSON.stringify(view, null, 2));
+    return;
+  }
+  ctx.out(`${id}: ${state.status}  (from the ${source})`);
+  ctx.out(`  email      ${view.email ?? "-"}`);
+  ctx.out(
+    `  caption    ${state.caption ?? "-"}${state.captionProvider ? `  [${state.captionProvider}]` : ""}`,
+  );
+  ctx.out(`  image      ${state.generatedImageKey ?? "-"}`);
+  if (state.error)
+    ctx.out(
+      `  error      ${state.error.stage} after ${state.error.attempts} attempt(s): ${state.error.message}`,
+    );
+  ctx.out(`  created    ${state.createdAt ?? "-"}   updated ${state.updatedAt ?? "-"}`);
+  for (const h of state.history) ctx.out(`  ${h.at}  ${h.type}`);
+}

@@ -1,0 +1,138 @@
+import { loadConfig } from "@reimagine/core/config";
+import { newEvent } from "@reimagine/core/eventstore";
+import {
+  imageSubmitted,
+  newRequestId,
+  openTestStore,
+  type TestStore,
+  testNatsUrl,
+} from "@reimagine/core/testing";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createCliContext } from "./cli-context";
+import { runCli } from "./run-cli";
+
+describe("reimagine CLI against a real NATS", () => {
+  let t: TestStore;
+  beforeEach(async () => {
+    t = await openTestStore();
+  });
+  afterEach(async () => t.cleanup());
+
+  async function cli(...argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const config = loadConfig(
+      {
+        NATS_URL: testNatsUrl(),
+        NATS_STREAM: t.layout.stream,
+        NATS_SUBJECT_PREFIX: t.layout.allEvents.split(".")[0],
+      },
+      {},
+    );
+    const code = await runCli(
+      argv,
+      createCliContext({ config, out: (l) => out.push(l), err: (l) => err.push(l) }),
+    );
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  }
+
+  async function failedRequest() {
+    const id = newRequestId();
+    const submitted = imageSubmitted(id, { email: "nina@example.com" });
+    const failed = newEvent(
+      "GenerationFailed",
+      id,
+      { reason: "HTTP 500 from the model", httpStatus: 500, attempts: 6 },
+      { correlationId: id, causationId: submitted.id },
+    );
+    await t.store.append(id, [submitted, failed], "no_stream");
+    return id;
+  }
+
+  it("events <id> prints the timeline, --json the events", async () => {
+    const id = await failedRequest();
+    const text = await cli("events", id);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/ImageSubmitted.*n\*\*\*@example\.com/);
+    expect(text.out).toMatch(/generation\s+GenerationFailed\s+after 6 attempt\(s\), HTTP 500/);
+    const json = await cli("events", id, "--json");
+    const events = JSON.parse(json.out) as { type: string; position: number }[];
+    expect(events.map((e) => e.type)).toEqual(["ImageSubmitted", "GenerationFailed"]);
+  });
+
+  it("an unknown or malformed id is a one-line error and a non-zero exit", async () => {
+    const unknown = await cli("events", newRequestId());
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/^reimagine: no request with id [0-9a-f-]+$/);
+    const malformed = await cli("events", "x'; drop table requests;--");
+    expect(malformed.code).toBe(1);
+    expect(malformed.err.split("\n")).toHaveLength(1);
+  });
+
+  it("retry <id> appends RetryRequested for the failed stage and refuses when not failed", async () => {
+    const id = await failedRequest();
+    const first = await cli("retry", id, "--reason", "model is back");
+    expect(first).toMatchObject({ code: 0 });
+    expect(first.out).toMatch(/retry of generation requested/);
+    const history = await t.store.readRequest(id);
+    expect(history.events.at(-1)!.event).toMatchObject({
+      type: "RetryRequested",
+      data: { stage: "generation", reason: "model is back" },
+    });
+    const again = await cli("retry", id);
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/has not failed \(status: captioned\)/);
+  });
+
+  it("export writes the log as JSON lines; import refuses a store that is not empty", async () => {
+    await failedRequest();
+    const chunks: string[] = [];
+    const { exportLog } = await import("@reimagine/core/admin");
+    await exportLog(t.store, (l) => void chunks.push(l));
+    expect(chunks).toHaveLength(2);
+    const refused = await cli("import", "/dev/null");
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/already holds 2 events/);
+  });
+
+  it("dead-letters lists nothing on a clean log; requeue of an unknown id fails", async () => {
+    expect((await cli("dead-letters")).out).toBe("no dead letters");
+    const r = await cli("dead-letters", "requeue", "999");
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/no dead letter with id 999/);
+  });
+
+  it("prints help for every command and exits 2 on usage errors", async () => {
+    const help = await cli("--help");
+    expect(help.code).toBe(0);
+    for (const verb of [
+      "events",
+      "status",
+      "submit",
+      "replay",
+      "verify",
+      "retry",
+      "dead-letters",
+      "export",
+      "import",
+    ]) {
+      expect(help.out).toContain(verb);
+    }
+    expect((await cli("retry")).code).toBe(2);
+    expect((await cli("frobnicate")).code).toBe(2);
+    expect((await cli("submit", "x.jpg")).code).toBe(2); // --email missing
+  });
+
+  it("says clearly when NATS is down", async () => {
+    const config = loadConfig({ NATS_URL: "nats://127.0.0.1:1" }, {});
+    const err: string[] = [];
+    const code = await runCli(
+      ["events", newRequestId()],
+      createCliContext({ config, out: () => {}, err: (l) => err.push(l) }),
+    );
+    expect(code).toBe(1);
+    expect(err).toEqual([
+      expect.stringMatching(/^reimagine: cannot connect to NATS at nats:\/\/127\.0\.0\.1:1/),
+    ]);
+  });
+});
