@@ -72,6 +72,10 @@ export const ConfigSchema = z.object({
   MAX_IMAGE_PIXELS: int(50_000_000, 1),
   RATE_LIMIT_PER_MINUTE: int(30, 0),
   TRUST_PROXY: bool(false),
+  /** Uploads the command API parses at once; more wait unread, so memory stays bounded in a burst. */
+  UPLOAD_CONCURRENCY: int(8, 1).pipe(z.number().max(1024)),
+  /** How long an Idempotency-Key is remembered by the command API. */
+  IDEMPOTENCY_TTL_MS: int(24 * 3600 * 1000, 60_000),
   ADMIN_TOKEN: optionalString,
 
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
