@@ -1,5 +1,4 @@
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig } from "@reimagine/core/config";
@@ -7,6 +6,7 @@ import { type Logger, silentLogger } from "@reimagine/core/logging";
 import { type SmtpSink, type SmtpSinkOptions, startSmtpSink } from "@reimagine/core/testing";
 import { simpleParser } from "mailparser";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { closedPort } from "../testing/closed-port";
 import { MailSendError } from "./mail-errors";
 import { createMailTransport, type MailTransport, type OutgoingMail } from "./mail-transport";
 import { notificationMessageId } from "./message-id";
@@ -42,15 +42,6 @@ async function sendError(promise: Promise<unknown>): Promise<MailSendError> {
   );
   expect(err).toBeInstanceOf(MailSendError);
   return err as MailSendError;
-}
-
-/** A port nothing listens on: bound once by us, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 function recordingLogger(): Logger & { info: ReturnType<typeof vi.fn>; warn: ReturnType<typeof vi.fn> } {

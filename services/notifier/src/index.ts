@@ -1,0 +1,13 @@
+// The notifier's public entry: what the all-in-one process and the operator tools use.
+export {
+  type ClaimStore,
+  claimBucketName,
+  claimKey,
+  type NotificationClaim,
+  openKvClaimStore,
+} from "./claims";
+export { type Delivery, ExactlyOnceMailer } from "./exactly-once-mailer";
+export { createMailTransport, type MailTransport } from "./mail";
+export { createNotifierHandler, NOTIFIER_NAME, type NotifierHandlerDeps } from "./notifier-handler";
+export { createNotifier, type NotifierDeps, type RunningNotifier, startNotifier } from "./start-notifier";
+export { verifyMailTransport } from "./verify-mail-transport";

@@ -1,0 +1,43 @@
+import { foldRequest } from "@reimagine/core/domain";
+import { captionProduced, imageSubmitted, newRequestId } from "@reimagine/core/testing";
+import { describe, expect, it } from "vitest";
+import { notificationMail } from "./notification-mail";
+import { imageGenerated } from "./testing/generated-request";
+
+const options = {
+  from: "reimagine <no-reply@mail.reimagine.test>",
+  publicBaseUrl: "https://reimagine.example.com",
+};
+
+function generatedState(email: string, caption: string) {
+  const id = newRequestId();
+  const submitted = imageSubmitted(id, { email });
+  const captioned = captionProduced(submitted, caption);
+  return foldRequest(id, [submitted, captioned, imageGenerated(captioned)]);
+}
+
+describe("notificationMail", () => {
+  it("addresses the person, links the image and the status, and marks the message automatic", () => {
+    const state = generatedState("Nina@Example.COM", "a red fox in the snow");
+    const id = state.requestId;
+    const { mail, recipientDomain } = notificationMail(state, options);
+
+    expect(recipientDomain).toBe("example.com");
+    expect(mail).toMatchObject({
+      from: options.from,
+      to: "Nina@example.com",
+      subject: "Your reimagined image is ready: a red fox in the snow",
+      messageId: `<${id}.notification@mail.reimagine.test>`,
+      headers: { "Auto-Submitted": "auto-generated", "X-Reimagine-Request-Id": id },
+    });
+    expect(mail.text).toContain(`https://reimagine.example.com/api/v1/request/${id}/image`);
+    expect(mail.text).toContain(`https://reimagine.example.com/api/v1/request/${id}\n`);
+    expect(mail.html).toContain(`href="https://reimagine.example.com/api/v1/request/${id}/image"`);
+    expect(mail.html).toContain("a red fox in the snow");
+  });
+
+  it("renders the same message for the same request every time (a resend is byte-for-byte the same mail)", () => {
+    const state = generatedState("nina@example.com", "a cat");
+    expect(notificationMail(state, options)).toEqual(notificationMail(state, options));
+  });
+});

@@ -1,0 +1,62 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { Config } from "@reimagine/core/config";
+import type { JetStreamEventStore } from "@reimagine/core/eventstore";
+import type { Logger } from "@reimagine/core/logging";
+import { type EventHandler, HandlerRuntime } from "@reimagine/core/runtime";
+import { runtimeOptionsFrom, type Stoppable } from "@reimagine/core/service";
+import { openKvClaimStore } from "./claims";
+import { ExactlyOnceMailer } from "./exactly-once-mailer";
+import type { MailTransport } from "./mail";
+import { createNotifierHandler } from "./notifier-handler";
+import { publicBaseUrlOf } from "./public-base-url";
+
+export interface NotifierDeps {
+  store: JetStreamEventStore;
+  /** Owned by the caller, who closes it after stop(). */
+  transport: MailTransport;
+  config: Config;
+  logger: Logger;
+  /** The clock of claim leases; tests move it forward. */
+  now?: () => number;
+}
+
+/** A running notifier: stop() lets in-flight sends finish (within SHUTDOWN_GRACE_MS) and hands back the rest. */
+export interface RunningNotifier extends Stoppable {
+  stop(): Promise<void>;
+}
+
+/** A notifier instance's name in claims: unique per process and start. */
+export function notifierOwnerId(): string {
+  return `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * The notifier's handler wired from its dependencies: PUBLIC_BASE_URL checked, the claims bucket
+ * opened (created if needed), a fresh owner id. startNotifier runs it; tests may wrap it.
+ */
+export async function createNotifier(deps: NotifierDeps): Promise<EventHandler> {
+  const { store, transport, config, logger } = deps;
+  const publicBaseUrl = publicBaseUrlOf(config);
+  const claims = await openKvClaimStore(store, { replicas: config.NATS_REPLICAS });
+  // a claim must outlive the silence NATS tolerates before it redelivers: the same bound
+  const leaseMs = config.HANDLER_ACK_WAIT_MS;
+  const owner = notifierOwnerId();
+  const mailer = new ExactlyOnceMailer({ claims, transport, leaseMs, owner, now: deps.now });
+  logger.info(
+    { mailTransport: transport.kind, publicBaseUrl, claims: claims.name, owner, leaseMs },
+    "notifier ready",
+  );
+  return createNotifierHandler({ store, mailer, mail: { from: config.MAIL_FROM, publicBaseUrl } });
+}
+
+/**
+ * Starts a notifier instance in this process on the shared durable consumer. Used by the
+ * notifier's own main and by the all-in-one process.
+ */
+export async function startNotifier(deps: NotifierDeps): Promise<RunningNotifier> {
+  const handler = await createNotifier(deps);
+  const runtime = new HandlerRuntime(deps.store, handler, runtimeOptionsFrom(deps.config, deps.logger));
+  await runtime.start();
+  return { name: "notifier", stop: () => runtime.stop() };
+}
