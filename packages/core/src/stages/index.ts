@@ -1,14 +1,11 @@
+export { AI_STAGES, type AiStage, type StageResultOf } from "./ai-stages";
 export { appendWhileDue } from "./append-while-due";
 export { type DueStage, readDueStage } from "./read-due-stage";
 export { runOf } from "./run-of";
 export { runStageWorker, type StageWorkerDeps } from "./run-stage-worker";
+export type { StageHandlerDeps, StageStartDeps } from "./stage-deps";
 export { type StageFailure, stageFailure } from "./stage-failure";
-export {
-  createStageHandler,
-  type StageFailedType,
-  type StageHandlerSpec,
-  type StageResultType,
-} from "./stage-handler";
+export { createStageHandler, type StageHandlerSpec } from "./stage-handler";
 export { StageInputError } from "./stage-input-error";
-export { type StartStageHandlerOptions, startStageHandler } from "./start-stage-handler";
+export { startStageHandler } from "./start-stage-handler";
 export { stateOf } from "./state-of";

@@ -55,7 +55,8 @@ export async function runStageWorker(
         },
       }),
     );
-    const ai = createAiProviders(config, logger);
+    // Without the logger: it would announce both stages' providers; startStageHandler names this one.
+    const ai = createAiProviders(config);
     parts.push(await start({ store, blobs, ai, config, logger }));
   } catch (err) {
     logger.fatal({ err }, `${service} could not start`);

@@ -1,42 +1,33 @@
-import type { AnyDomainEvent, EventData, EventType, Stage } from "@reimagine/contracts";
+import type { AnyDomainEvent, EventData, EventType } from "@reimagine/contracts";
 import type { RequestState } from "../domain/request-state";
 import { causedBy, newEvent } from "../eventstore/new-event";
 import type { EventStore, StoredEvent } from "../eventstore/types";
 import type { EventHandler, HandlerContext } from "../runtime/event-handler";
 import { currentTraceparent } from "../telemetry/trace-context";
+import { AI_STAGES, type AiStage, type StageResultOf } from "./ai-stages";
 import { appendWhileDue } from "./append-while-due";
 import { type DueStage, readDueStage } from "./read-due-stage";
 import { stageFailure } from "./stage-failure";
 import { stateOf } from "./state-of";
 
-/** The success events of the AI stages. */
-export type StageResultType = "CaptionProduced" | "ImageGenerated";
-/** Their failure events (same data: reason, httpStatus, attempts, provider). */
-export type StageFailedType = "CaptionFailed" | "GenerationFailed";
-
-/** What makes one AI stage: its trigger events, its work, and the events it records. */
-export interface StageHandlerSpec<T extends StageResultType> {
+/** What makes one AI stage handler: its stage, its work, and the provider it reports. */
+export interface StageHandlerSpec<S extends AiStage> {
   /** Durable consumer name, shared by every instance. */
   name: string;
-  stage: Stage;
-  handles: readonly EventType[];
+  stage: S;
   store: EventStore;
-  /** Appended with what `perform` returns. */
-  produces: T;
-  /** Appended when the stage gives up. */
-  fails: StageFailedType;
   /** Provider label recorded in the failure event. */
   provider: string;
   /**
    * Does the stage's work on a request where it is due and returns the success event's data.
    * Throws to retry later; an error with `retryable: false` fails the stage at once.
    */
-  perform(due: DueStage, ctx: HandlerContext): Promise<EventData<T>>;
+  perform(due: DueStage, ctx: HandlerContext): Promise<EventData<StageResultOf<S>>>;
   /**
    * Undoes the side effects of a result that was not recorded because the request moved on
    * meanwhile; `current` is the request as it is now, so nothing it still uses is undone.
    */
-  discard?(data: EventData<T>, current: RequestState, ctx: HandlerContext): Promise<void>;
+  discard?(data: EventData<StageResultOf<S>>, current: RequestState, ctx: HandlerContext): Promise<void>;
 }
 
 /**
@@ -45,8 +36,9 @@ export interface StageHandlerSpec<T extends StageResultType> {
  * re-decide after a lost race). When attempts run out, records the *Failed event, again only while
  * the stage is due, so the request shows `failed` and never stays pending.
  */
-export function createStageHandler<T extends StageResultType>(spec: StageHandlerSpec<T>): EventHandler {
+export function createStageHandler<S extends AiStage>(spec: StageHandlerSpec<S>): EventHandler {
   const { store, stage } = spec;
+  const { handles, produces, fails } = AI_STAGES[stage];
 
   const record = <K extends EventType>(trigger: StoredEvent, due: DueStage, type: K, data: EventData<K>) => {
     const { requestId } = trigger.event;
@@ -65,7 +57,7 @@ export function createStageHandler<T extends StageResultType>(spec: StageHandler
 
   return {
     name: spec.name,
-    handles: spec.handles,
+    handles,
 
     async handle(trigger, ctx) {
       const due = await readDueStage(store, trigger, stage);
@@ -74,8 +66,9 @@ export function createStageHandler<T extends StageResultType>(spec: StageHandler
         return;
       }
       const data = await spec.perform(due, ctx);
-      if (await record(trigger, due, spec.produces, data)) {
-        ctx.logger.info({ stage, run: due.run, event: spec.produces }, "stage done");
+      if (await record(trigger, due, produces, data)) {
+        const { provider, latencyMs } = data;
+        ctx.logger.info({ stage, run: due.run, event: produces, provider, latencyMs }, "stage done");
         return;
       }
       ctx.logger.info({ stage, run: due.run }, "request moved on meanwhile: result not recorded");
@@ -86,7 +79,7 @@ export function createStageHandler<T extends StageResultType>(spec: StageHandler
       const due = await readDueStage(store, trigger, stage);
       if (!due) return;
       const failure = stageFailure(error, ctx.attempt, spec.provider);
-      if (await record(trigger, due, spec.fails, failure)) {
+      if (await record(trigger, due, fails, failure)) {
         ctx.logger.warn({ stage, run: due.run, ...failure }, "stage failed");
       }
     },

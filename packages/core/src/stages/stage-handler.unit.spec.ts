@@ -54,10 +54,7 @@ function setup(
   const handler = createStageHandler({
     name: "test_stage",
     stage: "caption",
-    handles: ["ImageSubmitted", "RetryRequested"],
     store,
-    produces: "CaptionProduced",
-    fails: "CaptionFailed",
     provider: "test-provider",
     perform: performSpy,
     discard: async (data, current) => void discarded.push({ data, current }),

@@ -1,0 +1,8 @@
+import { loadConfig } from "@reimagine/core/config";
+import { runStageWorker } from "@reimagine/core/stages";
+import { startCaptionHandler } from "./caption-handler";
+
+// config → event store → blobs → AI providers → handler → probes → signals, as every stage is wired
+await runStageWorker("caption-handler", loadConfig(), (deps) =>
+  startCaptionHandler({ ...deps, captioner: deps.ai.captioner }),
+);

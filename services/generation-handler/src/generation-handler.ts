@@ -1,0 +1,64 @@
+import type { ImageGenerator } from "@reimagine/core/ai";
+import type { Config } from "@reimagine/core/config";
+import type { EventHandler } from "@reimagine/core/runtime";
+import type { Stoppable } from "@reimagine/core/service";
+import {
+  createStageHandler,
+  type StageHandlerDeps,
+  StageInputError,
+  type StageStartDeps,
+  startStageHandler,
+} from "@reimagine/core/stages";
+import { generatedImageKey } from "./generated-image-key";
+
+/** Durable consumer name of the generation stage, shared by all its instances. */
+export const GENERATION_HANDLER_NAME = "generation_handler";
+
+export interface GenerationHandlerDeps extends StageHandlerDeps {
+  generator: ImageGenerator;
+  config: Pick<Config, "S3_BUCKET_GENERATED">;
+}
+
+/**
+ * The generation stage: on CaptionProduced (or an operator's RetryRequested), while generation is
+ * due, generates an image from the caption (the AI layer proves the bytes are an image), stores it
+ * in the generated bucket and records ImageGenerated; GenerationFailed when it gives up.
+ */
+export function createGenerationHandler(deps: GenerationHandlerDeps): EventHandler {
+  const { blobs, generator } = deps;
+  const bucket = deps.config.S3_BUCKET_GENERATED;
+  return createStageHandler({
+    name: GENERATION_HANDLER_NAME,
+    stage: "generation",
+    store: deps.store,
+    provider: generator.provider,
+    async perform({ state, run }, ctx) {
+      if (!state.caption) throw new StageInputError(`request ${state.requestId} has no caption to draw`);
+      const image = await generator.generate(state.caption, { signal: ctx.signal });
+      const imageKey = generatedImageKey(state.requestId, run, image.contentType);
+      await blobs.put(bucket, imageKey, image.bytes, { contentType: image.contentType });
+      return {
+        imageKey,
+        contentType: image.contentType,
+        bytes: image.bytes.length,
+        width: image.width,
+        height: image.height,
+        model: image.model,
+        provider: image.provider,
+        latencyMs: image.latencyMs,
+      };
+    },
+    // A result the request did not take (a newer run owns the stage) would be an orphan.
+    async discard(data, current) {
+      if (current.generatedImageKey !== data.imageKey) await blobs.remove(bucket, data.imageKey);
+    },
+  });
+}
+
+/**
+ * Starts a generation-handler instance in this process, competing with other instances for the
+ * shared durable consumer. Used by its own main and by the all-in-one process.
+ */
+export function startGenerationHandler(deps: GenerationHandlerDeps & StageStartDeps): Promise<Stoppable> {
+  return startStageHandler(deps, createGenerationHandler(deps), "generation-handler", deps.generator);
+}

@@ -1,0 +1,8 @@
+import { loadConfig } from "@reimagine/core/config";
+import { runStageWorker } from "@reimagine/core/stages";
+import { startGenerationHandler } from "./generation-handler";
+
+// config → event store → blobs → AI providers → handler → probes → signals, as every stage is wired
+await runStageWorker("generation-handler", loadConfig(), (deps) =>
+  startGenerationHandler({ ...deps, generator: deps.ai.generator }),
+);
