@@ -67,6 +67,8 @@ export const ConfigSchema = z.object({
   HANDLER_BACKOFF_BASE_MS: int(1000, 1),
   HANDLER_BACKOFF_MAX_MS: int(60_000, 1),
   SHUTDOWN_GRACE_MS: int(10_000, 0),
+  /** Most events the projector writes in one read-model transaction. */
+  PROJECTOR_BATCH_SIZE: int(500, 1).pipe(z.number().max(5000)),
 
   MAX_UPLOAD_BYTES: int(10 * 1024 * 1024, 1),
   MAX_IMAGE_PIXELS: int(50_000_000, 1),

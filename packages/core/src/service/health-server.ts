@@ -5,17 +5,27 @@ import type { Logger } from "../logging";
 /** A readiness check: resolves when the dependency is usable, throws (with a reason) when not. */
 export type ReadinessCheck = () => Promise<void>;
 
+/** Extra fields for the /readyz body (e.g. a projector's lag); a failure leaves them out. */
+export type ReadinessDetails = () => Promise<Record<string, unknown>>;
+
 /**
  * The probe endpoints of a worker service: `/healthz` (the process is alive) and `/readyz`
  * (every check passes within `timeoutMs`), as JSON `{ status, checks: { name: "ok" | reason } }`.
  */
-export function healthApp(checks: Record<string, ReadinessCheck>, timeoutMs = 2000): Hono {
+export function healthApp(
+  checks: Record<string, ReadinessCheck>,
+  timeoutMs = 2000,
+  details?: ReadinessDetails,
+): Hono {
   const app = new Hono();
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => {
-    const results = await runChecks(checks, timeoutMs);
+    const [results, extra] = await Promise.all([
+      runChecks(checks, timeoutMs),
+      details ? details().catch(() => ({})) : {},
+    ]);
     const ready = Object.values(results).every((r) => r === "ok");
-    return c.json({ status: ready ? "ready" : "not ready", checks: results }, ready ? 200 : 503);
+    return c.json({ status: ready ? "ready" : "not ready", checks: results, ...extra }, ready ? 200 : 503);
   });
   return app;
 }
@@ -48,10 +58,12 @@ export function startHealthServer(options: {
   port: number;
   host?: string;
   checks: Record<string, ReadinessCheck>;
+  /** Extra /readyz body fields. */
+  details?: ReadinessDetails;
   logger: Logger;
 }): { name: string; stop(): Promise<void> } {
   const server = serve({
-    fetch: healthApp(options.checks).fetch,
+    fetch: healthApp(options.checks, undefined, options.details).fetch,
     port: options.port,
     hostname: options.host,
   });

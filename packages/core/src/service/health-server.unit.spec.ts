@@ -27,4 +27,18 @@ describe("healthApp", () => {
     const res = await app.request("/readyz");
     expect(await res.json()).toEqual({ status: "not ready", checks: { slow: "no answer in 50 ms" } });
   });
+
+  it("adds the details to the readiness body, and leaves them out when they fail", async () => {
+    const app = healthApp({ nats: async () => undefined }, 2000, async () => ({ projection: { lag: 3 } }));
+    expect(await (await app.request("/readyz")).json()).toEqual({
+      status: "ready",
+      checks: { nats: "ok" },
+      projection: { lag: 3 },
+    });
+    const failing = healthApp({ nats: async () => undefined }, 2000, () => Promise.reject(new Error("x")));
+    expect(await (await failing.request("/readyz")).json()).toEqual({
+      status: "ready",
+      checks: { nats: "ok" },
+    });
+  });
 });

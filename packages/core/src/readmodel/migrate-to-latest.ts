@@ -1,0 +1,32 @@
+import { type Kysely, Migrator, sql } from "kysely";
+import type { Database } from "./database";
+import { MigrationError } from "./errors";
+import { migrationProvider } from "./migrations";
+
+/**
+ * Runs every pending migration; returns the names it applied. Safe when several processes start
+ * at once: a session advisory lock (per schema) is held on one connection around the whole run,
+ * including the creation of kysely's own bookkeeping tables, which Kysely does outside its lock.
+ */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  return db.connection().execute(async (conn) => {
+    const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(conn);
+    const schema = rows[0]?.schema;
+    if (!schema) throw new MigrationError("no current schema: does the schema in search_path exist?");
+    const key = `reimagine.readmodel.migrations:${schema}`;
+    await sql`select pg_advisory_lock(hashtext(${key}))`.execute(conn);
+    try {
+      // The bookkeeping tables go in the same schema as the read model, so test schemas never
+      // see each other's migration history.
+      const migrator = new Migrator({ db: conn, provider: migrationProvider, migrationTableSchema: schema });
+      const { error, results = [] } = await migrator.migrateToLatest();
+      if (error) {
+        const failed = results.find((r) => r.status === "Error")?.migrationName ?? "(before any migration)";
+        throw new MigrationError(`migration ${failed} failed in schema ${schema}`, { cause: error });
+      }
+      return results.filter((r) => r.status === "Success").map((r) => r.migrationName);
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext(${key}))`.execute(conn);
+    }
+  });
+}

@@ -1,0 +1,9 @@
+import type { Migration, MigrationProvider } from "kysely";
+import * as m0001 from "./0001-create-read-model";
+
+/** Every migration in order, imported statically (no file-system scan: works under tsx and bundlers). */
+export const migrationProvider: MigrationProvider = {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return { "0001-create-read-model": m0001 };
+  },
+};
