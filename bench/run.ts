@@ -1,10 +1,12 @@
 import { benchEventStore } from "./event-store.bench";
+import { benchHandlers } from "./handlers.bench";
 import { printResults } from "./report";
 
 /** `npm run bench`: every benchmark, each against a baseline measured in the same run. */
 async function main() {
   console.log(`reimagine benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);
   printResults(await benchEventStore());
+  printResults(await benchHandlers());
 }
 
 main().then(
