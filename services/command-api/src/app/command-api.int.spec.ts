@@ -1,0 +1,319 @@
+import { createHash } from "node:crypto";
+import { RegisterResponse, RequestStatusResponse } from "@reimagine/contracts";
+import { newEvent } from "@reimagine/core/eventstore";
+import { startTelemetry } from "@reimagine/core/telemetry";
+import { makeJpeg, makePng, startS3Server, type TestS3Server } from "@reimagine/core/testing";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
+
+let s3: TestS3Server;
+let api: TestApi;
+let jpeg: Buffer;
+
+beforeAll(async () => {
+  s3 = await startS3Server();
+  jpeg = await makeJpeg(64, 48);
+});
+afterAll(() => s3.stop());
+beforeEach(async () => {
+  api = await openTestApi({ s3, config: { PUBLIC_BASE_URL: "https://reimagine.example.com" } });
+});
+afterEach(() => api.cleanup());
+
+const register = (form: FormData, headers: Record<string, string> = {}) =>
+  api.app.request("/api/v1/register", { method: "POST", body: form, headers });
+
+async function submit(email = "nina@example.com", image = jpeg): Promise<string> {
+  const res = await register(registrationForm({ email, image }));
+  expect(res.status).toBe(202);
+  return RegisterResponse.parse(await res.json()).id;
+}
+
+describe("POST /api/v1/register", () => {
+  it("stores the original, then appends ImageSubmitted, and answers 202 with Location", async () => {
+    // The client claims PNG and a .png name; the bytes are a JPEG, and the bytes win.
+    const res = await register(registrationForm({ image: jpeg, filename: "me.png", type: "image/png" }));
+    expect(res.status).toBe(202);
+    const body = RegisterResponse.parse(await res.json());
+    expect(body.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
+    expect(body).toEqual({
+      id: body.id,
+      status: "pending",
+      statusUrl: `https://reimagine.example.com/api/v1/request/${body.id}`,
+    });
+    expect(res.headers.get("location")).toBe(`/api/v1/request/${body.id}`);
+
+    const key = `${body.id}/original.jpg`;
+    expect(await api.objects(api.buckets.originals)).toEqual([key]);
+    expect((await api.blobs.getBuffer(api.buckets.originals, key)).equals(jpeg)).toBe(true);
+    expect(await api.blobs.stat(api.buckets.originals, key)).toMatchObject({ contentType: "image/jpeg" });
+
+    const events = await api.events();
+    expect(events).toHaveLength(1);
+    const [event] = events;
+    expect(event).toMatchObject({
+      type: "ImageSubmitted",
+      requestId: body.id,
+      data: {
+        email: "nina@example.com",
+        originalKey: key,
+        contentType: "image/jpeg",
+        bytes: jpeg.length,
+        width: 64,
+        height: 48,
+        sha256: createHash("sha256").update(jpeg).digest("hex"),
+      },
+      metadata: { correlationId: body.id },
+    });
+    expect(event!.metadata.causationId).not.toBe(body.id);
+  });
+
+  it("names the stored original after what the bytes are (PNG → .png)", async () => {
+    const png = await makePng(20, 10);
+    const res = await register(registrationForm({ image: png, filename: "x.jpg", type: "image/jpeg" }));
+    const { id } = RegisterResponse.parse(await res.json());
+    expect(await api.objects(api.buckets.originals)).toEqual([`${id}/original.png`]);
+    expect((await api.events())[0]).toMatchObject({
+      data: { contentType: "image/png", width: 20, height: 10 },
+    });
+  });
+
+  it("carries the caller's trace into the event's metadata", async () => {
+    const telemetry = startTelemetry({ serviceName: "command-api-test" });
+    try {
+      const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+      const res = await register(registrationForm({ image: jpeg }), {
+        traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+      });
+      expect(res.status).toBe(202);
+      const [event] = await api.events();
+      // Same trace, and a span of its own (the API's request span), not the caller's.
+      expect(event!.metadata.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+      expect(event!.metadata.traceparent).not.toContain("00f067aa0ba902b7");
+    } finally {
+      await telemetry.stop();
+    }
+  });
+});
+
+describe("Idempotency-Key", () => {
+  it("returns the same id and body for the same key and body, storing nothing twice", async () => {
+    const headers = { "idempotency-key": "order-42" };
+    const first = await register(registrationForm({ image: jpeg }), headers);
+    const second = await register(registrationForm({ image: jpeg }), headers);
+    expect([first.status, second.status]).toEqual([202, 202]);
+    const [a, b] = [await first.json(), await second.json()];
+    expect(b).toEqual(a);
+    expect(second.headers.get("location")).toBe(first.headers.get("location"));
+    expect(second.headers.get("idempotent-replayed")).toBe("true");
+    expect(first.headers.get("idempotent-replayed")).toBeNull();
+    expect(await api.events()).toHaveLength(1);
+    expect(await api.objects(api.buckets.originals)).toHaveLength(1);
+  });
+
+  it("gives different keys different requests", async () => {
+    await register(registrationForm({ image: jpeg }), { "idempotency-key": "a" });
+    await register(registrationForm({ image: jpeg }), { "idempotency-key": "b" });
+    expect(await api.events()).toHaveLength(2);
+  });
+
+  it("makes one request of two racing submissions with one key", async () => {
+    const headers = { "idempotency-key": "race-1" };
+    const responses = await Promise.all(
+      Array.from({ length: 4 }, () => register(registrationForm({ image: jpeg }), headers)),
+    );
+    expect(responses.map((r) => r.status)).toEqual([202, 202, 202, 202]);
+    const ids = new Set(
+      await Promise.all(responses.map(async (r) => ((await r.json()) as { id: string }).id)),
+    );
+    expect(ids.size).toBe(1);
+    expect(await api.events()).toHaveLength(1);
+    expect(await api.objects(api.buckets.originals)).toHaveLength(1);
+  });
+
+  it("refuses the same key with another image or email (422) and stores nothing for it", async () => {
+    const headers = { "idempotency-key": "k-1" };
+    await register(registrationForm({ image: jpeg }), headers);
+    const otherImage = await register(registrationForm({ image: await makeJpeg(32, 32) }), headers);
+    const otherEmail = await register(registrationForm({ image: jpeg, email: "bob@example.com" }), headers);
+    for (const res of [otherImage, otherEmail]) {
+      expect(res.status).toBe(422);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+    }
+    expect(await api.events()).toHaveLength(1);
+    expect(await api.objects(api.buckets.originals)).toHaveLength(1);
+  });
+});
+
+describe("GET /api/v1/request/:id", () => {
+  it("answers pending with a masked email right after the 202, with an empty read model", async () => {
+    const id = await submit("nina@example.com");
+    expect(api.reader.states.size).toBe(0);
+    const res = await api.app.request(`/api/v1/request/${id}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-reimagine-source")).toBe("event-log");
+    const body = RequestStatusResponse.parse(await res.json());
+    const [event] = await api.events();
+    expect(body).toEqual({
+      id,
+      status: "pending",
+      email: "n***@example.com",
+      caption: null,
+      generatedImageUrl: null,
+      error: null,
+      createdAt: event!.occurredAt,
+      updatedAt: event!.occurredAt,
+      history: [{ type: "ImageSubmitted", at: event!.occurredAt }],
+    });
+  });
+
+  it("answers from the read model once it has the request", async () => {
+    const id = await submit();
+    const [submitted] = await api.events();
+    const captioned = newEvent(
+      "CaptionProduced",
+      id,
+      { caption: "a red boat", model: "m", provider: "offline", latencyMs: 3 },
+      { correlationId: id, causationId: submitted!.id },
+    );
+    api.reader.project(id, [submitted!, captioned]);
+    const res = await api.app.request(`/api/v1/request/${id}`);
+    expect(res.headers.get("x-reimagine-source")).toBe("read-model");
+    expect(await res.json()).toMatchObject({
+      status: "captioned",
+      caption: "a red boat",
+      generatedImageUrl: null,
+    });
+  });
+
+  it("shows a failure with its stage, reason and attempts", async () => {
+    const id = await submit();
+    const [submitted] = await api.events();
+    const failed = newEvent(
+      "CaptionFailed",
+      id,
+      { reason: "model unavailable", attempts: 6, httpStatus: 503 },
+      { correlationId: id, causationId: submitted!.id },
+    );
+    await api.store.append(id, [failed], "any");
+    const body = await (await api.app.request(`/api/v1/request/${id}`)).json();
+    expect(body).toMatchObject({
+      status: "failed",
+      error: { stage: "caption", message: "model unavailable", attempts: 6 },
+    });
+  });
+
+  it("falls back to the event log when the read model is down", async () => {
+    const id = await submit();
+    api.reader.failure = new Error("connect ECONNREFUSED 127.0.0.1:5432");
+    const res = await api.app.request(`/api/v1/request/${id}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id, status: "pending" });
+  });
+});
+
+describe("GET /api/v1/request/:id/image", () => {
+  async function generate(id: string): Promise<string> {
+    const [submitted] = await api.events();
+    const png = await makePng(16, 16);
+    const imageKey = `${id}/generated.png`;
+    await api.blobs.put(api.buckets.generated, imageKey, png, { contentType: "image/png" });
+    const generated = newEvent(
+      "ImageGenerated",
+      id,
+      {
+        imageKey,
+        contentType: "image/png",
+        bytes: png.length,
+        width: 16,
+        height: 16,
+        model: "m",
+        provider: "offline",
+        latencyMs: 5,
+      },
+      { correlationId: id, causationId: submitted!.id },
+    );
+    await api.store.append(id, [generated], "any");
+    return imageKey;
+  }
+
+  it("is 404 until the image is generated, then redirects to a fresh presigned URL", async () => {
+    const id = await submit();
+    const before = await api.app.request(`/api/v1/request/${id}/image`);
+    expect(before.status).toBe(404);
+    expect(before.headers.get("content-type")).toBe("application/problem+json");
+    expect(await before.json()).toMatchObject({ title: "Image not generated yet", status: 404 });
+
+    await generate(id);
+    const status = await (await api.app.request(`/api/v1/request/${id}`)).json();
+    expect(status).toMatchObject({
+      status: "generated",
+      generatedImageUrl: `https://reimagine.example.com/api/v1/request/${id}/image`,
+    });
+
+    const after = await api.app.request(`/api/v1/request/${id}/image`);
+    expect(after.status).toBe(302);
+    expect(after.headers.get("cache-control")).toBe("no-store");
+    const location = after.headers.get("location")!;
+    expect(location).toContain(`${api.buckets.generated}/${id}/generated.png`);
+    expect(location).toContain("X-Amz-Expires=300");
+    const fetched = await fetch(location);
+    expect(fetched.status).toBe(200);
+    expect(Buffer.from(await fetched.arrayBuffer())).toEqual(
+      await api.blobs.getBuffer(api.buckets.generated, `${id}/generated.png`),
+    );
+  });
+
+  it("is 404 for an unknown request and 400 for a malformed id", async () => {
+    expect((await api.app.request("/api/v1/request/0197a3f0-1c2d-7e3f-8a4b-5c6d7e8f9a0b/image")).status).toBe(
+      404,
+    );
+    expect((await api.app.request("/api/v1/request/nope/image")).status).toBe(400);
+  });
+});
+
+describe("docs and probes", () => {
+  it("serves an OpenAPI 3.1 document generated from the schemas", async () => {
+    const res = await api.app.request("/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      "/api/v1/register",
+      "/api/v1/request/{id}",
+      "/api/v1/request/{id}/image",
+    ]);
+    expect(Object.keys(doc.paths["/api/v1/register"]!.post!.responses).sort()).toEqual(
+      ["202", "400", "413", "415", "422", "429", "503"].sort(),
+    );
+    expect(Object.keys(doc.components.schemas).sort()).toEqual([
+      "Problem",
+      "RegisterResponse",
+      "RequestStatus",
+    ]);
+  });
+
+  it("serves the interactive reference at /docs", async () => {
+    const res = await api.app.request("/docs");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    expect(await res.text()).toContain("/openapi.json");
+  });
+
+  it("is alive and ready when NATS, S3 and the read model answer, and names what is not", async () => {
+    expect((await api.app.request("/healthz")).status).toBe(200);
+    const ready = await api.app.request("/readyz");
+    expect(await ready.json()).toEqual({
+      status: "ready",
+      checks: { nats: "ok", blobs: "ok", readModel: "ok" },
+    });
+    api.reader.failure = new Error("connection refused");
+    const notReady = await api.app.request("/readyz");
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toMatchObject({ checks: { readModel: "connection refused" } });
+  });
+});

@@ -1,0 +1,15 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../app/app-env";
+
+/**
+ * Who is asking, for rate limiting: the socket's remote address, or, behind a trusted proxy, the
+ * last X-Forwarded-For entry (the address that proxy saw; earlier entries are the client's to forge).
+ */
+export function clientAddress(c: Context<AppEnv>, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = c.req.header("x-forwarded-for");
+    const last = forwarded?.split(",").at(-1)?.trim();
+    if (last) return last;
+  }
+  return c.env?.incoming?.socket?.remoteAddress ?? "unknown";
+}

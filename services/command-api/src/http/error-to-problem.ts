@@ -1,0 +1,94 @@
+import type { Problem } from "@reimagine/contracts";
+import { BlobStoreError } from "@reimagine/core/blobs";
+import { EventStoreUnavailableError, InvalidRequestIdError } from "@reimagine/core/eventstore";
+import { ImageRejectedError } from "@reimagine/core/images";
+import { HTTPException } from "hono/http-exception";
+import {
+  IdempotencyKeyBusyError,
+  IdempotencyKeyReusedError,
+  IdempotencyStoreUnavailableError,
+} from "../idempotency/errors";
+import { InvalidEmailError } from "../registration/invalid-email-error";
+import { UploadError, type UploadErrorCode } from "../upload/upload-error";
+import { UploadQueueFullError } from "../upload/upload-slots";
+import { ProblemError } from "./problem-error";
+import { problemOf } from "./problem-response";
+import type { ProblemType } from "./problem-types";
+
+/** A problem to answer with, its headers, and whether the error is ours (to log) or the client's. */
+export interface MappedProblem {
+  problem: Problem;
+  headers: Record<string, string>;
+  /** True for 5xx: something on our side (or behind us) failed and belongs in the error log. */
+  serverFault: boolean;
+}
+
+const UPLOAD: Record<UploadErrorCode, ProblemType> = {
+  NOT_MULTIPART: "unsupported-media-type",
+  MALFORMED_MULTIPART: "malformed-multipart",
+  BODY_TOO_LARGE: "upload-too-large",
+  FILE_TOO_LARGE: "upload-too-large",
+  MISSING_FIELD: "missing-field",
+  UNEXPECTED_FIELD: "unexpected-field",
+  INTERRUPTED: "malformed-request",
+};
+
+const IMAGE: Record<ImageRejectedError["code"], ProblemType> = {
+  EMPTY: "empty-image",
+  UNSUPPORTED_TYPE: "unsupported-image",
+  CORRUPT: "unsupported-image",
+  TOO_MANY_PIXELS: "image-too-large",
+};
+
+/** How long a client should wait before retrying when a dependency is down. */
+const RETRY_AFTER_SECONDS = "5";
+
+/**
+ * The one mapping from errors to HTTP problems. Client errors keep their (safe) message as detail;
+ * a dependency outage is a 503 with Retry-After; anything unknown is a 500 with a generic detail,
+ * never the message or stack of the error itself.
+ */
+export function errorToProblem(err: unknown): MappedProblem {
+  const client = (type: ProblemType, detail: string, headers: Record<string, string> = {}) => ({
+    problem: problemOf(type, detail),
+    headers,
+    serverFault: false,
+  });
+  const unavailable = (type: ProblemType, detail: string) => ({
+    problem: problemOf(type, detail),
+    headers: { "retry-after": RETRY_AFTER_SECONDS },
+    serverFault: true,
+  });
+
+  if (err instanceof ProblemError) {
+    const mapped = client(err.code, err.message, err.headers);
+    return { ...mapped, serverFault: mapped.problem.status >= 500 };
+  }
+  if (err instanceof UploadError) {
+    // The rest of the body is not read; closing says so, rather than leaving the client sending.
+    return client(UPLOAD[err.code], err.message, { connection: "close" });
+  }
+  if (err instanceof ImageRejectedError) return client(IMAGE[err.code], err.message);
+  if (err instanceof InvalidEmailError) return client("invalid-email", err.message);
+  if (err instanceof InvalidRequestIdError)
+    return client("invalid-request-id", "the request id must be a UUID");
+  if (err instanceof IdempotencyKeyReusedError) return client("idempotency-key-reused", err.message);
+  if (err instanceof HTTPException && err.status < 500) return client("malformed-request", err.message);
+  if (err instanceof EventStoreUnavailableError) {
+    return unavailable("dependency-unavailable", "the event log (NATS JetStream) is unavailable");
+  }
+  if (err instanceof BlobStoreError) {
+    return unavailable("dependency-unavailable", "the image store is unavailable");
+  }
+  if (err instanceof IdempotencyStoreUnavailableError) {
+    return unavailable("dependency-unavailable", "the Idempotency-Key store (NATS KV) is unavailable");
+  }
+  if (err instanceof IdempotencyKeyBusyError || err instanceof UploadQueueFullError) {
+    return { ...unavailable("server-busy", err.message), serverFault: false };
+  }
+  return {
+    problem: problemOf("internal", "an unexpected error occurred; it has been logged"),
+    headers: {},
+    serverFault: true,
+  };
+}

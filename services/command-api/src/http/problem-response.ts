@@ -1,0 +1,26 @@
+import type { Problem } from "@reimagine/contracts";
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { type ProblemType, problemTypes, problemTypeUri } from "./problem-types";
+
+/** The RFC 9457 body of a problem of this type. */
+export function problemOf(type: ProblemType, detail: string): Problem {
+  const { status, title } = problemTypes[type];
+  return { type: problemTypeUri(type), title, status, detail };
+}
+
+/**
+ * An `application/problem+json` response, never cached since it describes one attempt. Built on the
+ * context so headers set earlier in the request (RateLimit-*) are kept.
+ */
+export function problemResponse(
+  c: Context,
+  problem: Problem,
+  headers: Record<string, string> = {},
+): Response {
+  return c.newResponse(JSON.stringify(problem), problem.status as ContentfulStatusCode, {
+    ...headers,
+    "content-type": "application/problem+json",
+    "cache-control": "no-store",
+  });
+}

@@ -1,0 +1,13 @@
+import type { Config } from "@reimagine/core/config";
+import type { JetStreamEventStore } from "@reimagine/core/eventstore";
+import type { IdempotencyStore } from "./idempotency-store";
+import { openKvIdempotencyStore } from "./kv-idempotency-store";
+
+/** The Idempotency-Key bucket that belongs to this event store's stream, configured from `config`. */
+export function openIdempotencyStore(store: JetStreamEventStore, config: Config): Promise<IdempotencyStore> {
+  return openKvIdempotencyStore(store.js, {
+    stream: store.layout.stream,
+    ttlMs: config.IDEMPOTENCY_TTL_MS,
+    replicas: config.NATS_REPLICAS,
+  });
+}

@@ -1,0 +1,44 @@
+import { createHash } from "node:crypto";
+import { v7 as uuidv7 } from "uuid";
+import type { IdempotencyStore } from "../idempotency/idempotency-store";
+import { type IdempotentOutcome, withIdempotency } from "../idempotency/with-idempotency";
+import type { Registration } from "./registration";
+import { type SubmitImageDeps, submitImage } from "./submit-image";
+
+export interface RegisterDeps extends SubmitImageDeps {
+  idempotency: IdempotencyStore;
+  /** How long a pending Idempotency-Key claim holds off others before they may take it over. */
+  idempotencyLeaseMs: number;
+}
+
+/**
+ * The command behind POST /api/v1/register: registers a validated upload under a new UUIDv7, or,
+ * with an Idempotency-Key, under the id that key already stands for (storing nothing twice).
+ */
+export async function register(
+  deps: RegisterDeps,
+  registration: Registration,
+  idempotencyKey: string | null,
+): Promise<IdempotentOutcome> {
+  if (idempotencyKey === null) {
+    const requestId = uuidv7();
+    await submitImage(deps, requestId, registration);
+    return { requestId, replayed: false };
+  }
+  return withIdempotency(
+    idempotencyKey,
+    bodyHash(registration),
+    (id) => submitImage(deps, id, registration),
+    {
+      store: deps.idempotency,
+      leaseMs: deps.idempotencyLeaseMs,
+      logger: deps.logger,
+      exists: async (id) => (await deps.store.readRequest(id)).events.length > 0,
+    },
+  );
+}
+
+/** "The same body": the same email and the same image bytes. */
+function bodyHash(registration: Registration): string {
+  return createHash("sha256").update(`${registration.email}\n${registration.image.sha256}`).digest("hex");
+}

@@ -1,0 +1,7 @@
+import type { ImageInfo } from "@reimagine/core/images";
+
+/** A registration that passed every check: a deliverable-looking email and an image we can decode. */
+export interface Registration {
+  email: string;
+  image: ImageInfo & { bytes: Buffer; sha256: string };
+}

@@ -1,0 +1,45 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../app/app-env";
+import type { CommandApiDeps } from "../app/command-api-deps";
+import { methodNotAllowed } from "../http/method-not-allowed";
+import { ProblemError } from "../http/problem-error";
+import { publicBaseUrl } from "../http/public-base-url";
+import { readRequestState } from "../status/read-request-state";
+import { toStatusResponse } from "../status/to-status-response";
+import { problemResponses, RequestIdParams, RequestStatusSchema } from "./openapi-schemas";
+
+const route = createRoute({
+  method: "get",
+  path: "/api/v1/request/{id}",
+  summary: "Watch a request's progress",
+  description:
+    "Status, masked email, caption, link to the generated image, the last failure and the history of " +
+    "events. Answers right after the 202 (read-your-write), from the event log if the read model lags.",
+  request: { params: RequestIdParams },
+  responses: {
+    200: {
+      description: "The request",
+      content: { "application/json": { schema: RequestStatusSchema } },
+    },
+    ...problemResponses({
+      400: "The id is not a UUID",
+      404: "No request has this id",
+      503: "Neither the read model nor the event log can be read",
+    }),
+  },
+});
+
+/** GET /api/v1/request/:id from the read model, or from the request's events when it lags. */
+export function mountStatusRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps): void {
+  const { config } = deps;
+  app.openapi(route, async function requestStatus(c) {
+    const { id } = c.req.valid("param");
+    const found = await readRequestState({ ...deps, logger: c.var.log }, id);
+    if (!found) throw new ProblemError("unknown-request", `there is no request ${id}`);
+    const base = publicBaseUrl(c, { publicBaseUrl: config.PUBLIC_BASE_URL, trustProxy: config.TRUST_PROXY });
+    c.header("cache-control", "no-store");
+    c.header("x-reimagine-source", found.source);
+    return c.json(toStatusResponse(found.state, base), 200);
+  });
+  app.all("/api/v1/request/:id", methodNotAllowed(["GET", "HEAD"]));
+}

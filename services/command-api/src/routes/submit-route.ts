@@ -1,0 +1,117 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../app/app-env";
+import type { CommandApiDeps } from "../app/command-api-deps";
+import { idempotencyKeyOf } from "../http/idempotency-key";
+import { methodNotAllowed } from "../http/method-not-allowed";
+import { publicBaseUrl } from "../http/public-base-url";
+import { rateLimit } from "../http/rate-limit";
+import { register } from "../registration/register";
+import { validateRegistration } from "../registration/validate-registration";
+import { statusPath } from "../status/to-status-response";
+import { parseUpload, uploadLimitsFor } from "../upload/parse-upload";
+import { UploadSlots } from "../upload/upload-slots";
+import { problemResponses, RegisterResponseSchema } from "./openapi-schemas";
+
+const PATH = "/api/v1/register";
+
+const route = createRoute({
+  method: "post",
+  path: PATH,
+  summary: "Submit a photo and an email address",
+  description:
+    "Stores the photo and starts the pipeline: caption → new image → email with a link. The image is judged " +
+    "by its bytes (JPEG, PNG or WebP that decodes), never by its declared type or file name.",
+  request: {
+    headers: z.object({
+      "idempotency-key": z
+        .string()
+        .min(1)
+        .max(200)
+        .optional()
+        .openapi({
+          description:
+            "1–200 visible ASCII characters. The same key with the same email and image returns the same id " +
+            "and stores nothing new; with a different body it is refused (422). Remembered for IDEMPOTENCY_TTL_MS (24 h by default).",
+        }),
+    }),
+    body: {
+      required: true,
+      content: {
+        "multipart/form-data": {
+          schema: z.object({
+            image: z.string().openapi({ type: "string", format: "binary", description: "JPEG, PNG or WebP" }),
+            email: z.email().max(254).openapi({ example: "nina@example.com" }),
+          }),
+        },
+      },
+    },
+  },
+  responses: {
+    202: {
+      description: "Accepted: the request exists and the pipeline will run.",
+      headers: z.object({
+        Location: z.string().openapi({ example: "/api/v1/request/0197a3f0-1c2d-7e3f-8a4b-5c6d7e8f9a0b" }),
+      }),
+      content: { "application/json": { schema: RegisterResponseSchema } },
+    },
+    ...problemResponses({
+      400: "Bad input: missing or extra fields, malformed multipart, invalid email, empty image, bad Idempotency-Key",
+      413: "The upload is over MAX_UPLOAD_BYTES, or the image has more than MAX_IMAGE_PIXELS pixels",
+      415: "Not multipart/form-data, or the file is not a JPEG, PNG or WebP that decodes",
+      422: "The Idempotency-Key was used before with a different email or image",
+      429: "Too many submissions from this address; see Retry-After",
+      503: "A dependency (event log, image store) is down, or the server is busy; see Retry-After",
+    }),
+  },
+});
+
+/**
+ * POST /api/v1/register. The body is streamed through the multipart parser (never buffered whole,
+ * never past the limit), so the route is documented from its schema but not validated by
+ * zod-openapi, which would read the whole body first.
+ */
+export function mountSubmitRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps): void {
+  const { config } = deps;
+  const limits = uploadLimitsFor(config.MAX_UPLOAD_BYTES);
+  const slots = new UploadSlots(config.UPLOAD_CONCURRENCY);
+  const registerDeps = {
+    store: deps.store,
+    blobs: deps.blobs,
+    idempotency: deps.idempotency,
+    originalsBucket: config.S3_BUCKET_ORIGINALS,
+    idempotencyLeaseMs: deps.idempotencyLeaseMs ?? 30_000,
+    logger: deps.logger,
+  };
+  app.openAPIRegistry.registerPath(route);
+  app.post(
+    PATH,
+    rateLimit({ limit: config.RATE_LIMIT_PER_MINUTE, trustProxy: config.TRUST_PROXY }),
+    async function submit(c) {
+      const idempotencyKey = idempotencyKeyOf(c.req.header("idempotency-key"));
+      const outcome = await slots.run(async () => {
+        const upload = await parseUpload(c.req.raw, limits);
+        const registration = await validateRegistration(upload, { maxPixels: config.MAX_IMAGE_PIXELS });
+        const result = await register({ ...registerDeps, logger: c.var.log }, registration, idempotencyKey);
+        c.var.log.info(
+          {
+            requestId: result.requestId,
+            replayed: result.replayed,
+            contentType: registration.image.contentType,
+            bytes: registration.image.bytes.length,
+          },
+          result.replayed ? "submission replayed (Idempotency-Key)" : "image submitted",
+        );
+        return result;
+      });
+      const path = statusPath(outcome.requestId);
+      const base = publicBaseUrl(c, {
+        publicBaseUrl: config.PUBLIC_BASE_URL,
+        trustProxy: config.TRUST_PROXY,
+      });
+      c.header("location", path);
+      if (outcome.replayed) c.header("idempotent-replayed", "true");
+      return c.json({ id: outcome.requestId, status: "pending" as const, statusUrl: `${base}${path}` }, 202);
+    },
+  );
+  app.all(PATH, methodNotAllowed(["POST"]));
+}

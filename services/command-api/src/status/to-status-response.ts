@@ -1,0 +1,24 @@
+import type { RequestStatusResponse } from "@reimagine/contracts";
+import { maskEmail, type RequestState } from "@reimagine/core/domain";
+
+/** The path of a request's status, relative to the API's base URL. */
+export const statusPath = (requestId: string): string => `/api/v1/request/${requestId}`;
+
+/** The path of a request's generated image: the link in the email, so it never expires. */
+export const imagePath = (requestId: string): string => `${statusPath(requestId)}/image`;
+
+/** The public view of a request: masked email, a stable image link, nothing internal. */
+export function toStatusResponse(state: RequestState, baseUrl: string): RequestStatusResponse {
+  const createdAt = state.createdAt ?? state.updatedAt ?? new Date(0).toISOString();
+  return {
+    id: state.requestId,
+    status: state.status,
+    email: state.email ? maskEmail(state.email) : "***",
+    caption: state.caption,
+    generatedImageUrl: state.generatedImageKey ? `${baseUrl}${imagePath(state.requestId)}` : null,
+    error: state.error ? { ...state.error } : null,
+    createdAt,
+    updatedAt: state.updatedAt ?? createdAt,
+    history: state.history.map((h) => ({ type: h.type, at: h.at })),
+  };
+}

@@ -1,0 +1,169 @@
+import { randomBytes } from "node:crypto";
+import { jetstreamManager } from "@nats-io/jetstream";
+import type { AnyDomainEvent } from "@reimagine/contracts";
+import { S3BlobStore } from "@reimagine/core/blobs";
+import { loadConfig } from "@reimagine/core/config";
+import { foldRequest, type RequestState, type RequestStateReader } from "@reimagine/core/domain";
+import type { JetStreamEventStore } from "@reimagine/core/eventstore";
+import { silentLogger } from "@reimagine/core/logging";
+import { openTestStore, startS3Server, type TestS3Server, type TestStore } from "@reimagine/core/testing";
+import { Client } from "minio";
+import type { CommandApiDeps } from "../app/command-api-deps";
+import { createCommandApi } from "../app/create-command-api";
+import type { IdempotencyStore } from "../idempotency/idempotency-store";
+import { idempotencyBucketName, openKvIdempotencyStore } from "../idempotency/kv-idempotency-store";
+
+/** A read model held in memory: empty (as if the projector lagged) until a test projects into it. */
+export class MemoryReader implements RequestStateReader {
+  readonly states = new Map<string, RequestState>();
+  /** When set, every read throws it: Postgres is down. */
+  failure: Error | null = null;
+
+  async get(requestId: string): Promise<RequestState | null> {
+    if (this.failure) throw this.failure;
+    return this.states.get(requestId) ?? null;
+  }
+
+  /** Projects a request's events, as the projector would. */
+  project(requestId: string, events: AnyDomainEvent[]): void {
+    this.states.set(requestId, foldRequest(requestId, events));
+  }
+}
+
+export interface TestApi {
+  app: ReturnType<typeof createCommandApi>;
+  deps: CommandApiDeps;
+  store: JetStreamEventStore;
+  blobs: S3BlobStore;
+  reader: MemoryReader;
+  idempotency: IdempotencyStore;
+  buckets: { originals: string; generated: string };
+  s3: TestS3Server;
+  /** Every event in the test's stream. */
+  events(): Promise<AnyDomainEvent[]>;
+  /** Every object key in a bucket. */
+  objects(bucket: string): Promise<string[]>;
+  /** How many Idempotency-Keys are stored. */
+  idempotencyKeys(): Promise<number>;
+  /** Deletes the streams, the KV bucket and the S3 server (unless shared). */
+  cleanup(): Promise<void>;
+}
+
+export interface TestApiOptions {
+  /** Configuration overrides (MAX_UPLOAD_BYTES, RATE_LIMIT_PER_MINUTE, ...). */
+  config?: Record<string, string | number | boolean>;
+  /** An S3 server shared by several test APIs (the caller stops it). */
+  s3?: TestS3Server;
+  idempotencyLeaseMs?: number;
+}
+
+/**
+ * The command API on the real NATS (random streams and KV bucket), a real S3 server (random
+ * buckets) and an in-memory read model, for route tests through `app.request()`.
+ */
+export async function openTestApi(options: TestApiOptions = {}): Promise<TestApi> {
+  const s3 = options.s3 ?? (await startS3Server());
+  let nats: TestStore | null = null;
+  try {
+    nats = await openTestStore();
+    const suffix = randomBytes(4).toString("hex");
+    const buckets = { originals: `t-${suffix}-originals`, generated: `t-${suffix}-generated` };
+    const config = loadConfig(
+      {
+        RATE_LIMIT_PER_MINUTE: 0,
+        S3_BUCKET_ORIGINALS: buckets.originals,
+        S3_BUCKET_GENERATED: buckets.generated,
+        NATS_STREAM: nats.layout.stream,
+        ...options.config,
+      },
+      {},
+    );
+    const blobs = new S3BlobStore({
+      endpoint: s3.endpoint,
+      region: "us-east-1",
+      accessKey: s3.accessKey,
+      secretKey: s3.secretKey,
+    });
+    await blobs.ensureBuckets([buckets.originals, buckets.generated]);
+    const idempotency = await openKvIdempotencyStore(nats.store.js, {
+      stream: nats.layout.stream,
+      ttlMs: config.IDEMPOTENCY_TTL_MS,
+      replicas: 1,
+    });
+    const reader = new MemoryReader();
+    const deps: CommandApiDeps = {
+      config,
+      store: nats.store,
+      blobs,
+      reader,
+      idempotency,
+      logger: silentLogger,
+      idempotencyLeaseMs: options.idempotencyLeaseMs,
+    };
+    const minio = new Client({
+      endPoint: "127.0.0.1",
+      port: Number(new URL(s3.endpoint).port),
+      useSSL: false,
+      accessKey: s3.accessKey,
+      secretKey: s3.secretKey,
+      pathStyle: true,
+    });
+    const store = nats.store;
+    const testNats = nats;
+    return {
+      app: createCommandApi(deps),
+      deps,
+      store,
+      blobs,
+      reader,
+      idempotency,
+      buckets,
+      s3,
+      async events() {
+        const events: AnyDomainEvent[] = [];
+        for await (const stored of store.readAll()) events.push(stored.event);
+        return events;
+      },
+      async objects(bucket) {
+        const keys: string[] = [];
+        for await (const item of minio.listObjectsV2(bucket, "", true)) {
+          if (item.name) keys.push(item.name);
+        }
+        return keys;
+      },
+      async idempotencyKeys() {
+        const jsm = await jetstreamManager(testNats.nc);
+        const info = await jsm.streams.info(`KV_${idempotencyBucketName(testNats.layout.stream)}`);
+        return info.state.messages;
+      },
+      async cleanup() {
+        const jsm = await jetstreamManager(testNats.nc);
+        await jsm.streams
+          .delete(`KV_${idempotencyBucketName(testNats.layout.stream)}`)
+          .catch(() => undefined);
+        await testNats.cleanup();
+        if (!options.s3) await s3.stop();
+      },
+    };
+  } catch (err) {
+    await nats?.cleanup();
+    if (!options.s3) await s3.stop();
+    throw err;
+  }
+}
+
+/** A multipart body for POST /api/v1/register. */
+export function registrationForm(
+  parts: { image?: Buffer | null; email?: string | null; filename?: string; type?: string } = {},
+): FormData {
+  const form = new FormData();
+  if (parts.email !== null) form.set("email", parts.email ?? "nina@example.com");
+  if (parts.image) {
+    form.set(
+      "image",
+      new Blob([parts.image], { type: parts.type ?? "image/jpeg" }),
+      parts.filename ?? "photo.jpg",
+    );
+  }
+  return form;
+}

@@ -1,0 +1,210 @@
+import { createHash } from "node:crypto";
+import type { Readable } from "node:stream";
+import busboy from "busboy";
+import { UploadError } from "./upload-error";
+
+export interface UploadLimits {
+  /** The largest image accepted, in bytes. */
+  maxFileBytes: number;
+  /** The largest whole body accepted: the image plus the email field and multipart framing. */
+  maxBodyBytes: number;
+}
+
+/** The one image and one email of a registration, exactly as sent (not judged yet). */
+export interface ParsedUpload {
+  email: string;
+  image: { bytes: Buffer; sha256: string };
+}
+
+/** Room for the email field, part headers and boundaries on top of the image itself. */
+export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+/** Longer than any email we accept, so a long one is refused by the email rule, not truncated. */
+const MAX_FIELD_BYTES = 4096;
+
+const MULTIPART = /^multipart\/form-data\s*(;|$)/i;
+
+/** Body limits for an image limit: the image itself plus the multipart overhead. */
+export function uploadLimitsFor(maxImageBytes: number): UploadLimits {
+  return { maxFileBytes: maxImageBytes, maxBodyBytes: maxImageBytes + MULTIPART_OVERHEAD_BYTES };
+}
+
+/**
+ * Reads a multipart/form-data body with exactly one file `image` and one field `email`, streaming:
+ * the limits are checked as the bytes arrive, and reading stops at the first byte over a limit (or
+ * the first part that should not be there), so the server never holds more than the limits allow.
+ * Throws UploadError; judging the bytes as an image is the caller's job.
+ */
+export async function parseUpload(request: Request, limits: UploadLimits): Promise<ParsedUpload> {
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!MULTIPART.test(contentType)) {
+    throw new UploadError(
+      "NOT_MULTIPART",
+      `the body must be multipart/form-data with fields "image" and "email", not ${JSON.stringify(contentType.split(";")[0] || "nothing")}`,
+    );
+  }
+  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+  if (declared > limits.maxBodyBytes) throw bodyTooLarge(limits);
+  if (!request.body) throw new UploadError("MISSING_FIELD", 'the body is empty; send "image" and "email"');
+
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: { "content-type": contentType },
+      // One byte past the image limit, so an image of exactly the limit is not reported as cut.
+      limits: { fileSize: limits.maxFileBytes + 1, fieldSize: MAX_FIELD_BYTES, headerPairs: 20 },
+    });
+  } catch (cause) {
+    throw new UploadError(
+      "MALFORMED_MULTIPART",
+      `cannot read the multipart body: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
+  }
+  const form = new FormCollector(parser, limits);
+  const reader = request.body.getReader();
+  let received = 0;
+  let complete = false;
+  try {
+    while (!form.failure) {
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        chunk = await reader.read();
+      } catch (cause) {
+        throw new UploadError("INTERRUPTED", "the upload was interrupted", { cause });
+      }
+      if (chunk.done) break;
+      received += chunk.value.byteLength;
+      if (received > limits.maxBodyBytes) throw bodyTooLarge(limits);
+      if (!parser.write(chunk.value)) await form.drained();
+    }
+    if (form.failure) throw form.failure;
+    parser.end();
+    await form.finished();
+    if (form.failure) throw form.failure;
+    const upload = form.result();
+    complete = true;
+    return upload;
+  } finally {
+    // Whatever is still unread stays unread: the server answers without taking in the rest.
+    if (!complete) {
+      reader.cancel().catch(() => undefined);
+      parser.destroy();
+    }
+  }
+}
+
+function bodyTooLarge(limits: UploadLimits): UploadError {
+  return new UploadError(
+    "BODY_TOO_LARGE",
+    `the upload is larger than the limit of ${limits.maxFileBytes} bytes for the image`,
+  );
+}
+
+/** Listens to busboy and keeps the one image and one email, or the first reason to refuse. */
+class FormCollector {
+  failure: UploadError | null = null;
+  private email: string | undefined;
+  private image: { chunks: Buffer[]; size: number; hash: ReturnType<typeof createHash> } | null = null;
+  private imageDone = false;
+  private readonly done: Promise<void>;
+
+  constructor(
+    private readonly parser: busboy.Busboy,
+    private readonly limits: UploadLimits,
+  ) {
+    parser.on("file", (name, stream) => this.onFile(name, stream));
+    parser.on("field", (name, value, info) => this.onField(name, value, info.valueTruncated));
+    this.done = new Promise<void>((resolve) => {
+      parser.once("close", resolve);
+      // `on`, not `once`: a parser destroyed half-way emits another error, which must not go uncaught.
+      parser.on("error", (err: Error) => {
+        this.fail(
+          new UploadError("MALFORMED_MULTIPART", `malformed multipart body: ${err.message}`, { cause: err }),
+        );
+        resolve();
+      });
+    });
+  }
+
+  /** Resolves when busboy wants more input, or when there is no point in giving it any. */
+  drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const finish = () => {
+        this.parser.off("drain", finish);
+        this.parser.off("close", finish);
+        resolve();
+      };
+      this.parser.on("drain", finish);
+      this.parser.on("close", finish);
+    });
+  }
+
+  finished(): Promise<void> {
+    return this.done;
+  }
+
+  result(): ParsedUpload {
+    if (!this.image || !this.imageDone) {
+      throw new UploadError("MISSING_FIELD", 'the file field "image" is missing');
+    }
+    if (this.email === undefined) throw new UploadError("MISSING_FIELD", 'the field "email" is missing');
+    const { chunks, size, hash } = this.image;
+    return { email: this.email, image: { bytes: Buffer.concat(chunks, size), sha256: hash.digest("hex") } };
+  }
+
+  private onFile(name: string, stream: Readable): void {
+    // A body cut short destroys the file stream with an error; the parser reports it already.
+    stream.on("error", () => undefined);
+    if (name !== "image" || this.image) {
+      stream.resume();
+      const why =
+        name === "image"
+          ? 'send exactly one file "image"'
+          : `unexpected file ${quote(name)}; only "image" is a file`;
+      this.fail(new UploadError("UNEXPECTED_FIELD", why));
+      return;
+    }
+    const image = { chunks: [] as Buffer[], size: 0, hash: createHash("sha256") };
+    this.image = image;
+    stream.on("data", (chunk: Buffer) => {
+      if (this.failure) return;
+      image.chunks.push(chunk);
+      image.size += chunk.length;
+      image.hash.update(chunk);
+    });
+    stream.once("limit", () => {
+      image.chunks = [];
+      this.fail(
+        new UploadError(
+          "FILE_TOO_LARGE",
+          `the image is larger than the limit of ${this.limits.maxFileBytes} bytes`,
+        ),
+      );
+    });
+    stream.once("end", () => {
+      this.imageDone = true;
+    });
+  }
+
+  private onField(name: string, value: string, truncated: boolean): void {
+    const refusal = this.fieldRefusal(name, truncated);
+    if (refusal) this.fail(new UploadError("UNEXPECTED_FIELD", refusal));
+    else this.email = value;
+  }
+
+  private fieldRefusal(name: string, truncated: boolean): string | null {
+    if (name === "image") return '"image" must be a file, not a text field';
+    if (name !== "email") return `unexpected field ${quote(name)}`;
+    if (this.email !== undefined) return 'send exactly one field "email"';
+    if (truncated) return `the field "email" is over ${MAX_FIELD_BYTES} bytes`;
+    return null;
+  }
+
+  private fail(error: UploadError): void {
+    this.failure ??= error;
+  }
+}
+
+const quote = (name: string) => JSON.stringify(name.slice(0, 100));
