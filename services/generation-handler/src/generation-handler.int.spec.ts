@@ -1,7 +1,7 @@
 import { requestRetry } from "@reimagine/core/admin";
 import { createAiProviders } from "@reimagine/core/ai";
 import type { Config } from "@reimagine/core/config";
-import type { JetStreamEventStore } from "@reimagine/core/eventstore";
+import { causedBy, type JetStreamEventStore, newEvent } from "@reimagine/core/eventstore";
 import { inspectImage } from "@reimagine/core/images";
 import { silentLogger } from "@reimagine/core/logging";
 import { countCalls, openStageHarness, type StageHarness } from "@reimagine/core/stages/testing";
@@ -187,6 +187,44 @@ describe("generation-handler on NATS, s3rver and the HF wire format", () => {
       retries: { generation: 1 },
     });
     expect(h.hf.requests).toHaveLength(2);
+  });
+
+  it("drops and deletes a result that an operator retry superseded while it was being made", async () => {
+    const { generator } = createAiProviders(h.config);
+    let first = true;
+    const racing = {
+      ...generator,
+      generate: async (prompt: string, opts: { signal: AbortSignal }) => {
+        const image = await generator.generate(prompt, opts);
+        if (first) {
+          first = false;
+          // meanwhile, this run was recorded as failed and an operator asked for another
+          const [, caption] = await h.events(captioned.requestId);
+          await h.store.append(
+            captioned.requestId,
+            [
+              newEvent(
+                "GenerationFailed",
+                captioned.requestId,
+                { reason: "slow", httpStatus: null, attempts: 1 },
+                causedBy(caption!),
+              ),
+            ],
+            "any",
+          );
+          await requestRetry(h.store, captioned.requestId, { requestedBy: "test" });
+        }
+        return image;
+      },
+    };
+    h.track(await startGenerationHandler({ ...h, generator: racing, logger: silentLogger }));
+    const { event: captioned } = await h.submitCaptioned();
+    const generated = await h.waitForEvent(captioned.requestId, "ImageGenerated");
+    expect(generated.data.imageKey).toBe(`${captioned.requestId}/generated-1.png`);
+    expect((await h.events(captioned.requestId)).filter((e) => e.type === "ImageGenerated")).toHaveLength(1);
+    expect(
+      await h.blobs.stat(h.config.S3_BUCKET_GENERATED, `${captioned.requestId}/generated-0.png`),
+    ).toBeNull();
   });
 
   it("labels events from the offline provider plainly and stores its render", async () => {

@@ -80,7 +80,7 @@ export function createStageHandler<S extends AiStage>(spec: StageHandlerSpec<S>)
       if (!due) return;
       const failure = stageFailure(error, ctx.attempt, spec.provider);
       if (await record(trigger, due, fails, failure)) {
-        ctx.logger.warn({ stage, run: due.run, ...failure }, "stage failed");
+        ctx.logger.info({ stage, run: due.run, ...failure }, "failure recorded");
       }
     },
   };
