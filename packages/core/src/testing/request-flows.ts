@@ -1,6 +1,6 @@
 import type { AnyDomainEvent } from "@reimagine/contracts";
 import { causedBy, newEvent } from "../eventstore/new-event";
-import type { StoredEvent } from "../eventstore/types";
+import type { EventStore, ExpectedVersion, StoredEvent } from "../eventstore/types";
 import { captionProduced, imageSubmitted, newRequestId } from "./events";
 
 /** How a test request's story ends. */
@@ -81,4 +81,16 @@ export function interleave(flows: AnyDomainEvent[][]): AnyDomainEvent[] {
 /** Events as the log would return them, at positions `from`, `from + 1`, … */
 export function atPositions(events: AnyDomainEvent[], from = 1): StoredEvent[] {
   return events.map((event, i) => ({ event, position: from + i }));
+}
+
+/** Appends several requests' events interleaved, one append per event, as concurrent writers would. */
+export async function appendInterleaved(store: EventStore, flows: AnyDomainEvent[][]): Promise<number> {
+  const versions = new Map<string, ExpectedVersion>();
+  let head = 0;
+  for (const e of interleave(flows)) {
+    const result = await store.append(e.requestId, [e], versions.get(e.requestId) ?? "no_stream");
+    versions.set(e.requestId, result.nextExpectedVersion);
+    head = Math.max(head, result.nextExpectedVersion);
+  }
+  return head;
 }

@@ -1,0 +1,5 @@
+export { type BatchingOptions, nextBatches } from "./next-batches";
+export { observeProjectionLag } from "./projection-lag-gauge";
+export { type Projector, type ProjectorDeps, startProjector } from "./projector";
+export { projectorReadiness } from "./projector-readiness";
+export { ProjectorStoppedError } from "./projector-stopped-error";

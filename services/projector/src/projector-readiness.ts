@@ -1,0 +1,42 @@
+import type { JetStreamEventStore } from "@reimagine/core/eventstore";
+import { type Database, pingDatabase } from "@reimagine/core/readmodel";
+import type { ReadinessCheck, ReadinessDetails } from "@reimagine/core/service";
+import type { Kysely } from "kysely";
+import type { Projector } from "./projector";
+
+/**
+ * What /readyz of the projector checks: Postgres answers, NATS answers, and the projector is
+ * not stuck on a batch; the body also carries its position, the head and the lag.
+ */
+export function projectorReadiness(deps: {
+  db: Kysely<Database>;
+  store: JetStreamEventStore;
+  projector: Projector;
+}): { checks: Record<string, ReadinessCheck>; details: ReadinessDetails } {
+  const { db, store, projector } = deps;
+  return {
+    checks: {
+      postgres: () => pingDatabase(db),
+      nats: async () => {
+        if (store.nc.isClosed()) throw new Error("connection closed");
+        await store.headPosition();
+      },
+      projection: async () => {
+        const reason = projector.stalled();
+        if (reason) throw new Error(reason);
+      },
+    },
+    async details() {
+      const position = projector.position();
+      const head = await store.headPosition().catch(() => null);
+      return {
+        projection: {
+          name: projector.name,
+          position,
+          head,
+          lag: head === null ? null : Math.max(0, head - position),
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import { MetricReader } from "@opentelemetry/sdk-metrics";
+import { silentLogger } from "@reimagine/core/logging";
+import { type Projection, requestsProjection, verifyProjection } from "@reimagine/core/readmodel";
+import { startTelemetry } from "@reimagine/core/telemetry";
+import {
+  appendInterleaved,
+  openTestDatabase,
+  openTestStore,
+  requestFlow,
+  type TestDatabase,
+  type TestStore,
+  waitFor,
+} from "@reimagine/core/testing";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type Projector, type ProjectorDeps, startProjector } from "./projector";
+import { projectorReadiness } from "./projector-readiness";
+import { ProjectorStoppedError } from "./projector-stopped-error";
+
+class TestReader extends MetricReader {
+  protected async onForceFlush() {}
+  protected async onShutdown() {}
+}
+
+describe("the projector", () => {
+  let t: TestStore;
+  let d: TestDatabase;
+  const running: Projector[] = [];
+  const start = async (deps: Partial<ProjectorDeps> = {}) => {
+    const p = await startProjector({
+      db: d.db,
+      store: t.store,
+      logger: silentLogger,
+      batchSize: 50,
+      ...deps,
+    });
+    running.push(p);
+    return p;
+  };
+
+  beforeEach(async () => {
+    [t, d] = await Promise.all([openTestStore(), openTestDatabase()]);
+  });
+  afterEach(async () => {
+    for (const p of running.splice(0)) await p.stop();
+    await Promise.all([t.cleanup(), d.cleanup()]);
+  });
+
+  it("projects every event, in order, into rows equal to the fold of the log", async () => {
+    const head = await appendInterleaved(t.store, [
+      requestFlow("notified"),
+      requestFlow("failed"),
+      requestFlow("retried"),
+    ]);
+    const projector = await start();
+    await projector.waitForPosition(head);
+    expect(projector.position()).toBe(head);
+    expect(await projector.lag()).toBe(0);
+    const report = await verifyProjection({ db: d.db, store: t.store });
+    expect([report.position, report.checked, report.differences]).toEqual([head, 3, []]);
+  });
+
+  it("resumes after a restart from its stored position, not from the start of the log", async () => {
+    const first = await appendInterleaved(t.store, [requestFlow("notified"), requestFlow("failed")]);
+    const before = await start();
+    await before.waitForPosition(first);
+    await before.stop();
+    // Tampered while stopped: a projector that replayed from the start would repair this row.
+    const [witness] = requestFlow("captioned");
+    const tampered = (await d.db.selectFrom("requests").select("request_id").executeTakeFirstOrThrow())
+      .request_id;
+    await d.db
+      .updateTable("requests")
+      .set({ caption: "tampered" })
+      .where("request_id", "=", tampered)
+      .execute();
+
+    const head = await appendInterleaved(t.store, [requestFlow("retried"), [witness!]]);
+    const after = await start();
+    expect(after.position()).toBe(first);
+    await after.waitForPosition(head);
+    const report = await verifyProjection({ db: d.db, store: t.store });
+    expect(report.differences.map((x) => [x.requestId, x.field])).toEqual([[tampered, "caption"]]);
+    expect(report.checked).toBe(4);
+  });
+
+  it("retries a batch that fails, keeping its place in the log and skipping nothing", async () => {
+    let failures = 0;
+    const flaky: Projection = {
+      ...requestsProjection,
+      async apply(trx, table, events) {
+        if (failures < 3) {
+          failures++;
+          throw new Error("connection terminated unexpectedly");
+        }
+        return requestsProjection.apply(trx, table, events);
+      },
+    };
+    const head = await appendInterleaved(t.store, [requestFlow("notified"), requestFlow("retried")]);
+    const projector = await start({ projection: flaky, backoff: { baseMs: 1, maxMs: 5 } });
+    await projector.waitForPosition(head);
+    expect(failures).toBe(3);
+    expect(projector.stalled()).toBeNull();
+    expect((await verifyProjection({ db: d.db, store: t.store })).differences).toEqual([]);
+  });
+
+  it("stops at an event it cannot read rather than skip it, and says so", async () => {
+    const head = await appendInterleaved(t.store, [requestFlow("captioned")]);
+    await t.store.js.publish(t.layout.eventsOf(crypto.randomUUID()), new TextEncoder().encode("{not json"));
+    await appendInterleaved(t.store, [requestFlow("captioned")]);
+    const projector = await start({ backoff: { baseMs: 1, maxMs: 20 } });
+    await projector.waitForPosition(head);
+    const reason = await waitFor(() => projector.stalled(), { what: "a stalled projector" });
+    expect(reason).toMatch(`cannot project events ${head + 1}..`);
+    expect(reason).toMatch(`event at position ${head + 1} cannot be decoded`);
+    expect(projector.position()).toBe(head);
+    const { checks } = projectorReadiness({ db: d.db, store: t.store, projector });
+    await expect(checks.projection!()).rejects.toThrow(reason);
+  });
+
+  it("reports readiness and lag, and is not ready when the database is gone", async () => {
+    const head = await appendInterleaved(t.store, [requestFlow("notified")]);
+    const projector = await start();
+    await projector.waitForPosition(head);
+    const readiness = projectorReadiness({ db: d.db, store: t.store, projector });
+    await Promise.all(Object.values(readiness.checks).map((check) => check()));
+    expect(await readiness.details()).toEqual({
+      projection: { name: "requests", position: head, head, lag: 0 },
+    });
+
+    const gone = await openTestDatabase();
+    await gone.cleanup();
+    const broken = projectorReadiness({ db: gone.db, store: t.store, projector });
+    await expect(broken.checks.postgres!()).rejects.toThrow();
+  });
+
+  it("publishes its lag as the reimagine.projection.lag gauge while it runs", async () => {
+    const reader = new TestReader();
+    const telemetry = startTelemetry({ serviceName: "test", metricReaders: [reader] });
+    const lagPoints = async () =>
+      (await reader.collect()).resourceMetrics.scopeMetrics
+        .flatMap((s) => s.metrics)
+        .filter((m) => m.descriptor.name === "reimagine.projection.lag")
+        .flatMap((m) => m.dataPoints.map((p) => [p.attributes, p.value]));
+    try {
+      const head = await appendInterleaved(t.store, [requestFlow("notified")]);
+      const broken: Projection = {
+        ...requestsProjection,
+        apply: () => Promise.reject(new Error("permission denied for table requests")),
+      };
+      const stuck = await start({ projection: broken });
+      expect(await lagPoints()).toEqual([[{ projection: "requests" }, head]]);
+      await stuck.stop();
+
+      const projector = await start();
+      await projector.waitForPosition(head);
+      expect(await lagPoints()).toEqual([[{ projection: "requests" }, 0]]);
+    } finally {
+      await telemetry.stop();
+    }
+  });
+
+  it("lets a waiter know when it stops before the position is reached", async () => {
+    const projector = await start();
+    const waiting = projector.waitForPosition(1_000_000);
+    await projector.stop();
+    await expect(waiting).rejects.toBeInstanceOf(ProjectorStoppedError);
+  });
+});
