@@ -11,6 +11,7 @@ import {
   type TestStore,
   waitFor,
 } from "@reimagine/core/testing";
+import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Projector, type ProjectorDeps, startProjector } from "./projector";
 import { projectorReadiness } from "./projector-readiness";
@@ -101,6 +102,26 @@ describe("the projector", () => {
     expect(failures).toBe(3);
     expect(projector.stalled()).toBeNull();
     expect((await verifyProjection({ db: d.db, store: t.store })).differences).toEqual([]);
+  });
+
+  it("waits out a database that refuses its writes, then catches up without losing an event", async () => {
+    const first = await appendInterleaved(t.store, [requestFlow("notified")]);
+    const projector = await start({ backoff: { baseMs: 1, maxMs: 20 } });
+    await projector.waitForPosition(first);
+    // A real Postgres error on every batch, from this test's schema only.
+    await sql`alter table requests rename to requests_away`.execute(d.db);
+    const head = await appendInterleaved(t.store, [requestFlow("retried"), requestFlow("failed")]);
+    const reason = await waitFor(() => projector.stalled(), { what: "a stalled projector" });
+    expect(reason).toMatch(/relation "requests" does not exist/);
+    expect(projector.position()).toBe(first);
+    const { checks } = projectorReadiness({ db: d.db, store: t.store, projector });
+    await expect(checks.projection!()).rejects.toThrow(reason);
+
+    await sql`alter table requests_away rename to requests`.execute(d.db);
+    await projector.waitForPosition(head);
+    expect(projector.stalled()).toBeNull();
+    const report = await verifyProjection({ db: d.db, store: t.store });
+    expect([report.checked, report.differences]).toEqual([3, []]);
   });
 
   it("stops at an event it cannot read rather than skip it, and says so", async () => {
