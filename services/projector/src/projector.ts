@@ -153,6 +153,7 @@ export async function startProjector(deps: ProjectorDeps): Promise<Projector> {
   };
 
   const running = run().catch((err) => log.error({ err }, "projector loop ended unexpectedly"));
+  let stopped: Promise<void> | null = null;
   const projector: Projector = {
     name: projection.name,
     position: () => position,
@@ -161,15 +162,16 @@ export async function startProjector(deps: ProjectorDeps): Promise<Projector> {
     },
     waitForPosition: (target, options = {}) => waiters.wait(target, position, options.signal),
     stalled: () => stall,
-    async stop() {
-      if (!stopping.signal.aborted) {
+    stop() {
+      stopped ??= (async () => {
         stopping.abort();
         messages?.stop();
-      }
-      await running;
-      stopLagGauge();
-      waiters.close(position);
-      log.info({ position }, "projector stopped");
+        await running;
+        stopLagGauge();
+        waiters.close(position);
+        log.info({ position }, "projector stopped");
+      })();
+      return stopped;
     },
   };
   const stopLagGauge = observeProjectionLag(projector);
