@@ -1,0 +1,59 @@
+import type { RequestState, RequestStateReader } from "@reimagine/core/domain";
+import type { Logger } from "@reimagine/core/logging";
+
+/** An open read model: its reader and how to close it. */
+export interface OpenedReader {
+  reader: RequestStateReader;
+  close(): Promise<void>;
+}
+
+/** The read model could not be opened (yet); queries fall back to the event log meanwhile. */
+export class ReadModelUnavailableError extends Error {
+  override readonly name = "ReadModelUnavailableError";
+  readonly code = "READ_MODEL_UNAVAILABLE";
+}
+
+/**
+ * A reader that opens the read model on first use rather than at start-up, and tries again (at most
+ * every `retryMs`) after a failed open. So the command API starts, accepts submissions and answers
+ * status from the event log while Postgres is down, and uses Postgres as soon as it answers.
+ */
+export class ReconnectingReader implements RequestStateReader {
+  private opening: Promise<OpenedReader> | null = null;
+  private failedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly open: () => Promise<OpenedReader>,
+    private readonly options: { logger: Logger; retryMs?: number; now?: () => number },
+  ) {}
+
+  async get(requestId: string): Promise<RequestState | null> {
+    const { reader } = await this.opened();
+    return reader.get(requestId);
+  }
+
+  /** Closes the read model if it was opened. */
+  async close(): Promise<void> {
+    const opening = this.opening;
+    this.opening = null;
+    if (opening) await (await opening.catch(() => null))?.close();
+  }
+
+  private opened(): Promise<OpenedReader> {
+    const now = this.options.now ?? Date.now;
+    if (this.opening) return this.opening;
+    const retryMs = this.options.retryMs ?? 5000;
+    if (now() - this.failedAt < retryMs) {
+      return Promise.reject(
+        new ReadModelUnavailableError("the read model could not be opened; retrying soon"),
+      );
+    }
+    this.opening = this.open().catch((err: unknown) => {
+      this.opening = null;
+      this.failedAt = now();
+      this.options.logger.warn({ err }, "cannot open the read model; status answers come from the event log");
+      throw err;
+    });
+    return this.opening;
+  }
+}
