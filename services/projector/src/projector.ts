@@ -14,6 +14,7 @@ import type { Kysely } from "kysely";
 import { nextBatches } from "./next-batches";
 import { PositionWaiters } from "./position-waiters";
 import { observeProjectionLag } from "./projection-lag-gauge";
+import { traceProjection } from "./trace-projection";
 
 export interface ProjectorDeps {
   db: Kysely<Database>;
@@ -95,7 +96,9 @@ export async function startProjector(deps: ProjectorDeps): Promise<Projector> {
       const { events, error } = decodeUntilBad(rest);
       try {
         if (events.length > 0) {
+          const started = Date.now();
           const result = await projectBatch(db, projection, events);
+          traceProjection(projection.name, events, started);
           position = Math.max(position, result.position);
           rest = rest.slice(events.length);
           attempt = 1;

@@ -4,6 +4,7 @@ import { createHfCaptioner } from "./hf-captioner";
 import { createHfImageGenerator } from "./hf-image-generator";
 import { createOfflineCaptioner } from "./offline-captioner";
 import { createOfflineImageGenerator } from "./offline-image-generator";
+import { tracedCaptioner, tracedImageGenerator } from "./traced-providers";
 import type { Captioner, ImageGenerator } from "./types";
 
 export type AiConfig = Pick<
@@ -66,5 +67,5 @@ export function createAiProviders(config: AiConfig, logger?: Logger): AiProvider
       logger?.info({ stage, provider: p.provider, model: p.model }, `AI ${stage}: HuggingFace`);
     }
   }
-  return { captioner, generator };
+  return { captioner: tracedCaptioner(captioner), generator: tracedImageGenerator(generator) };
 }

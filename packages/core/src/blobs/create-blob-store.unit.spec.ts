@@ -4,20 +4,23 @@ import { ConfigError, loadConfig } from "../config";
 import { createBlobStore } from "./create-blob-store";
 import { LocalDiskBlobStore } from "./local-disk-blob-store";
 import { S3BlobStore } from "./s3-blob-store";
+import { TracedBlobStore } from "./traced-blob-store";
 
 describe("createBlobStore", () => {
   it("uses the local disk under DATA_DIR/blobs when S3_ENDPOINT is unset", () => {
     const store = createBlobStore(loadConfig({ DATA_DIR: "/var/lib/reimagine" }, {}));
-    expect(store).toBeInstanceOf(LocalDiskBlobStore);
+    expect(store).toBeInstanceOf(TracedBlobStore);
+    const inner = (store as TracedBlobStore).inner;
+    expect(inner).toBeInstanceOf(LocalDiskBlobStore);
     expect(store.kind).toBe("local-disk");
-    expect((store as LocalDiskBlobStore).root).toBe(resolve(join("/var/lib/reimagine", "blobs")));
+    expect((inner as LocalDiskBlobStore).root).toBe(resolve(join("/var/lib/reimagine", "blobs")));
   });
 
   it("uses S3 when S3_ENDPOINT is set", () => {
     const store = createBlobStore(
       loadConfig({ S3_ENDPOINT: "http://minio:9000", S3_ACCESS_KEY: "ak", S3_SECRET_KEY: "sk" }, {}),
     );
-    expect(store).toBeInstanceOf(S3BlobStore);
+    expect((store as TracedBlobStore).inner).toBeInstanceOf(S3BlobStore);
     expect(store.kind).toBe("s3");
     expect(store.describe()).toBe("s3 http://minio:9000 (region us-east-1)");
   });

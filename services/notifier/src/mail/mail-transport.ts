@@ -1,5 +1,6 @@
 import type { Config } from "@reimagine/core/config";
 import type { Logger } from "@reimagine/core/logging";
+import { inSpan } from "@reimagine/core/telemetry";
 import { createOutboxMailTransport } from "./outbox-mail-transport";
 import { createSmtpMailTransport } from "./smtp-mail-transport";
 
@@ -47,5 +48,16 @@ export function createMailTransport(
     ? createSmtpMailTransport(config.SMTP_URL, logger)
     : createOutboxMailTransport(config.DATA_DIR, logger);
   logger.info({ mailTransport: transport.describe() }, "mail transport ready");
-  return transport;
+  return {
+    kind: transport.kind,
+    describe: () => transport.describe(),
+    verify: () => transport.verify(),
+    close: () => transport.close(),
+    send: (mail) =>
+      inSpan(
+        "mail.send",
+        { "reimagine.mail.transport": transport.kind, "reimagine.mail.message_id": mail.messageId },
+        () => transport.send(mail),
+      ),
+  };
 }
