@@ -1,0 +1,123 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
+import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { loadConfig } from "@reimagine/core/config";
+import { silentLogger } from "@reimagine/core/logging";
+import { startTelemetry, type Telemetry } from "@reimagine/core/telemetry";
+import { makeJpeg, testNatsUrl, waitFor } from "@reimagine/core/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AllInOne, startAllInOne } from "./start-all-in-one";
+
+describe("the all-in-one process, end to end (offline AI, PGlite, local disk, outbox)", () => {
+  const id = randomBytes(4).toString("hex");
+  const stream = `E2E_${id.toUpperCase()}`;
+  let dataDir: string;
+  let app: AllInOne;
+  let telemetry: Telemetry;
+  const spans = new InMemorySpanExporter();
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "reimagine-e2e-"));
+    telemetry = startTelemetry({ serviceName: "e2e", spanProcessors: [new SimpleSpanProcessor(spans)] });
+    const config = loadConfig(
+      {
+        NATS_URL: testNatsUrl(),
+        NATS_STREAM: stream,
+        NATS_SUBJECT_PREFIX: `e2e${id}`,
+        DATA_DIR: dataDir,
+        PORT: 0,
+        HOST: "127.0.0.1",
+        PUBLIC_BASE_URL: "http://reimagine.test",
+        LOG_LEVEL: "silent",
+      },
+      {},
+    );
+    app = await startAllInOne(config, silentLogger);
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await telemetry?.stop();
+    const nc = await connect({ servers: testNatsUrl() });
+    const jsm = await jetstreamManager(nc);
+    for await (const name of jsm.streams.names()) {
+      if (name.includes(stream)) await jsm.streams.delete(name);
+    }
+    await nc.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("takes a photo to an email with a working link, in one trace", async () => {
+    const form = new FormData();
+    form.set("image", new Blob([await makeJpeg(320, 200, { r: 200, g: 40, b: 40 })]), "photo.jpg");
+    form.set("email", "me@example.com");
+    const res = await fetch(`${app.url}/api/v1/register`, { method: "POST", body: form });
+    expect(res.status).toBe(202);
+    const { id: requestId } = (await res.json()) as { id: string };
+
+    const status = await waitFor(
+      async () => {
+        const r = await fetch(`${app.url}/api/v1/request/${requestId}`);
+        const body = (await r.json()) as { status: string; history: { type: string }[] };
+        return body.status === "notified" ? body : null;
+      },
+      { timeoutMs: 30_000, what: "the request to be notified" },
+    );
+    expect(status.history.map((h) => h.type)).toEqual([
+      "ImageSubmitted",
+      "CaptionProduced",
+      "ImageGenerated",
+      "UserNotified",
+    ]);
+
+    const image = await fetch(`${app.url}/api/v1/request/${requestId}/image`);
+    expect(image.status).toBe(200);
+    expect(image.headers.get("content-type")).toBe("image/png");
+
+    const outbox = join(dataDir, "outbox");
+    const [eml] = (await readdir(outbox)).filter((f) => f.endsWith(".eml"));
+    const mail = await readFile(join(outbox, eml!), "utf8");
+    expect(mail).toContain("To: me@example.com");
+    expect(mail.replace(/=\r?\n/g, "")).toContain(`http://reimagine.test/api/v1/request/${requestId}/image`);
+
+    // One trace: the POST, every handler, the AI calls, blob writes, the mail and the projector.
+    const all = await waitFor(
+      () => {
+        const finished = spans.getFinishedSpans();
+        return finished.some((s) => s.name === "project UserNotified") ? finished : null;
+      },
+      { what: "the projector's span of UserNotified" },
+    );
+    const root = all.find((s) => s.name === "POST /api/v1/register");
+    expect(root).toBeDefined();
+    const trace = all.filter((s) => s.spanContext().traceId === root!.spanContext().traceId);
+    const names = new Set(trace.map((s) => s.name));
+    for (const expected of [
+      "eventstore.append",
+      "blob.put",
+      "caption_handler ImageSubmitted",
+      "blob.get",
+      "ai.caption",
+      "generation_handler CaptionProduced",
+      "ai.generate",
+      "notifier ImageGenerated",
+      "mail.send",
+      "project ImageSubmitted",
+      "project CaptionProduced",
+      "project ImageGenerated",
+      "project UserNotified",
+    ]) {
+      expect(names, `span ${expected}`).toContain(expected);
+    }
+    const byId = new Map(trace.map((s) => [s.spanContext().spanId, s]));
+    const parentName = (name: string) =>
+      byId.get(trace.find((s) => s.name === name)!.parentSpanContext!.spanId)?.name;
+    expect(parentName("ai.caption")).toBe("caption_handler ImageSubmitted");
+    expect(parentName("ai.generate")).toBe("generation_handler CaptionProduced");
+    expect(parentName("mail.send")).toBe("notifier ImageGenerated");
+  });
+});

@@ -1,0 +1,102 @@
+import { startCaptionHandler } from "@reimagine/caption-handler";
+import { openIdempotencyStore, startCommandApi } from "@reimagine/command-api";
+import { createAiProviders } from "@reimagine/core/ai";
+import { createBlobStore } from "@reimagine/core/blobs";
+import type { Config } from "@reimagine/core/config";
+import type { Logger } from "@reimagine/core/logging";
+import { createDatabase, PostgresRequestStateReader } from "@reimagine/core/readmodel";
+import { openEventStore, type Stoppable } from "@reimagine/core/service";
+import { startGenerationHandler } from "@reimagine/generation-handler";
+import { createMailTransport, startNotifier } from "@reimagine/notifier";
+import { startProjector } from "@reimagine/projector";
+import { ensureNats } from "./embedded-nats";
+
+/** A running all-in-one: where it listens, what it connected to, and how to stop it all. */
+export interface AllInOne {
+  url: string;
+  /** One line per dependency: what was connected to or started. */
+  summary: { part: string; detail: string }[];
+  /** Stops in reverse order of start: API first, NATS last. */
+  parts: Stoppable[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts all five services in this process on one NATS connection, with the embedded defaults
+ * for whatever is not configured (see README, Configuration).
+ */
+export async function startAllInOne(base: Config, logger: Logger): Promise<AllInOne> {
+  const parts: Stoppable[] = [];
+  const stop = async () => {
+    for (const part of [...parts].reverse()) {
+      await Promise.resolve(part.stop()).catch((err) =>
+        logger.error({ err, part: part.name }, "error while stopping"),
+      );
+    }
+  };
+  try {
+    const nats = await ensureNats(base, logger);
+    parts.push({ name: "nats-server", stop: () => nats.stop() });
+    const config = Object.freeze({ ...base, NATS_URL: nats.url }) as Config;
+
+    const store = await openEventStore(config, "reimagine-all-in-one");
+    parts.push({ name: "nats connection", stop: () => store.nc.drain() });
+    const database = await createDatabase(config, logger);
+    parts.push({ name: "read model", stop: () => database.close() });
+    const blobs = createBlobStore(config);
+    const { captioner, generator } = createAiProviders(config, logger);
+    const transport = createMailTransport(config, logger);
+    parts.push({ name: "mail transport", stop: () => transport.close() });
+    const idempotency = await openIdempotencyStore(store, config);
+
+    parts.push(
+      await startProjector({ db: database.db, store, logger: logger.child({ service: "projector" }) }),
+    );
+    const stageDeps = { store, blobs, config, logger };
+    parts.push(
+      await startCaptionHandler({
+        ...stageDeps,
+        captioner,
+        logger: logger.child({ service: "caption-handler" }),
+      }),
+    );
+    parts.push(
+      await startGenerationHandler({
+        ...stageDeps,
+        generator,
+        logger: logger.child({ service: "generation-handler" }),
+      }),
+    );
+    parts.push(
+      await startNotifier({ store, transport, config, logger: logger.child({ service: "notifier" }) }),
+    );
+    const api = await startCommandApi(
+      {
+        config,
+        store,
+        blobs,
+        reader: new PostgresRequestStateReader(database.db),
+        idempotency,
+        logger: logger.child({ service: "command-api" }),
+      },
+      { port: config.PORT, host: config.HOST, graceMs: config.SHUTDOWN_GRACE_MS },
+    );
+    parts.push(api);
+
+    const publicUrl = config.PUBLIC_BASE_URL ?? `http://localhost:${new URL(api.url).port}`;
+    const summary = [
+      { part: "NATS", detail: `${nats.url} (${nats.origin}), stream ${config.NATS_STREAM}` },
+      { part: "read model", detail: `${database.kind}: ${database.describe()}` },
+      { part: "blobs", detail: blobs.describe() },
+      { part: "mail", detail: transport.describe() },
+      { part: "caption", detail: `${captioner.provider} ${captioner.model}` },
+      { part: "generation", detail: `${generator.provider} ${generator.model}` },
+      { part: "API", detail: `${publicUrl}/api/v1/register` },
+      { part: "API docs", detail: `${publicUrl}/docs` },
+    ];
+    return { url: api.url, summary, parts, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
