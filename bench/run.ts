@@ -1,3 +1,4 @@
+import { benchCommandApi } from "./command-api.bench";
 import { benchEventStore } from "./event-store.bench";
 import { benchHandlers } from "./handlers.bench";
 import { benchProjector } from "./projector.bench";
@@ -9,6 +10,7 @@ async function main() {
   printResults(await benchEventStore());
   printResults(await benchProjector());
   printResults(await benchHandlers());
+  printResults(await benchCommandApi());
 }
 
 main().then(

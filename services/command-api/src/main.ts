@@ -3,7 +3,7 @@ import { loadConfig } from "@reimagine/core/config";
 import { createLogger } from "@reimagine/core/logging";
 import { createDatabase, PostgresRequestStateReader } from "@reimagine/core/readmodel";
 import { openEventStore, stopOnSignals } from "@reimagine/core/service";
-import { startTelemetry } from "@reimagine/core/telemetry";
+import { startServiceTelemetry } from "@reimagine/core/telemetry";
 import { startCommandApi } from "./app/start-command-api";
 import { openIdempotencyStore } from "./idempotency/open-idempotency-store";
 import { ReconnectingReader } from "./status/reconnecting-reader";
@@ -12,10 +12,7 @@ const config = loadConfig();
 const logger = createLogger({ service: "command-api", level: config.LOG_LEVEL });
 
 async function main() {
-  const telemetry = startTelemetry({
-    serviceName: config.OTEL_SERVICE_NAME ?? "command-api",
-    otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
-  });
+  const telemetry = startServiceTelemetry(config, "command-api");
   const blobs = createBlobStore(config);
   const store = await openEventStore(config, "command-api");
   const idempotency = await openIdempotencyStore(store, config);

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import busboy from "busboy";
+import { ByteCollector } from "./byte-collector";
 import { UploadError } from "./upload-error";
 
 export interface UploadLimits {
@@ -62,7 +63,9 @@ export async function parseUpload(request: Request, limits: UploadLimits): Promi
       },
     );
   }
-  const form = new FormCollector(parser, limits);
+  // The body bounds the image: a Content-Length lets the image be collected into one buffer.
+  const sizeHint = declared > 0 ? Math.min(declared, limits.maxFileBytes + 1) : undefined;
+  const form = new FormCollector(parser, limits, sizeHint);
   const reader = request.body.getReader();
   let received = 0;
   let complete = false;
@@ -106,13 +109,14 @@ function bodyTooLarge(limits: UploadLimits): UploadError {
 class FormCollector {
   failure: UploadError | null = null;
   private email: string | undefined;
-  private image: { chunks: Buffer[]; size: number; hash: ReturnType<typeof createHash> } | null = null;
+  private image: { bytes: ByteCollector; hash: ReturnType<typeof createHash> } | null = null;
   private imageDone = false;
   private readonly done: Promise<void>;
 
   constructor(
     private readonly parser: busboy.Busboy,
     private readonly limits: UploadLimits,
+    private readonly sizeHint: number | undefined,
   ) {
     parser.on("file", (name, stream) => this.onFile(name, stream));
     parser.on("field", (name, value, info) => this.onField(name, value, info.valueTruncated));
@@ -150,8 +154,8 @@ class FormCollector {
       throw new UploadError("MISSING_FIELD", 'the file field "image" is missing');
     }
     if (this.email === undefined) throw new UploadError("MISSING_FIELD", 'the field "email" is missing');
-    const { chunks, size, hash } = this.image;
-    return { email: this.email, image: { bytes: Buffer.concat(chunks, size), sha256: hash.digest("hex") } };
+    const { bytes, hash } = this.image;
+    return { email: this.email, image: { bytes: bytes.bytes(), sha256: hash.digest("hex") } };
   }
 
   private onFile(name: string, stream: Readable): void {
@@ -166,16 +170,15 @@ class FormCollector {
       this.fail(new UploadError("UNEXPECTED_FIELD", why));
       return;
     }
-    const image = { chunks: [] as Buffer[], size: 0, hash: createHash("sha256") };
+    const image = { bytes: new ByteCollector(this.sizeHint), hash: createHash("sha256") };
     this.image = image;
     stream.on("data", (chunk: Buffer) => {
       if (this.failure) return;
-      image.chunks.push(chunk);
-      image.size += chunk.length;
+      image.bytes.push(chunk);
       image.hash.update(chunk);
     });
     stream.once("limit", () => {
-      image.chunks = [];
+      image.bytes.discard();
       this.fail(
         new UploadError(
           "FILE_TOO_LARGE",
