@@ -4,7 +4,7 @@ import { newEvent } from "@reimagine/core/eventstore";
 import { startTelemetry } from "@reimagine/core/telemetry";
 import { makeJpeg, makePng, startS3Server, type TestS3Server } from "@reimagine/core/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
+import { appendImageGenerated, openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
 
 let s3: TestS3Server;
 let api: TestApi;
@@ -214,26 +214,10 @@ describe("GET /api/v1/request/:id", () => {
 
 describe("GET /api/v1/request/:id/image", () => {
   async function generate(id: string): Promise<string> {
-    const [submitted] = await api.events();
     const png = await makePng(16, 16);
     const imageKey = `${id}/generated.png`;
     await api.blobs.put(api.buckets.generated, imageKey, png, { contentType: "image/png" });
-    const generated = newEvent(
-      "ImageGenerated",
-      id,
-      {
-        imageKey,
-        contentType: "image/png",
-        bytes: png.length,
-        width: 16,
-        height: 16,
-        model: "m",
-        provider: "offline",
-        latencyMs: 5,
-      },
-      { correlationId: id, causationId: submitted!.id },
-    );
-    await api.store.append(id, [generated], "any");
+    await appendImageGenerated(api.store, id, { key: imageKey, bytes: png.length });
     return imageKey;
   }
 

@@ -4,7 +4,7 @@ import type { AnyDomainEvent } from "@reimagine/contracts";
 import { S3BlobStore } from "@reimagine/core/blobs";
 import { loadConfig } from "@reimagine/core/config";
 import { foldRequest, type RequestState, type RequestStateReader } from "@reimagine/core/domain";
-import type { JetStreamEventStore } from "@reimagine/core/eventstore";
+import { type EventStore, type JetStreamEventStore, newEvent } from "@reimagine/core/eventstore";
 import { silentLogger } from "@reimagine/core/logging";
 import { openTestStore, startS3Server, type TestS3Server, type TestStore } from "@reimagine/core/testing";
 import { Client } from "minio";
@@ -166,4 +166,30 @@ export function registrationForm(
     );
   }
   return form;
+}
+
+/** Appends ImageGenerated for a submitted request, as the generation handler would (the image itself is the caller's). */
+export async function appendImageGenerated(
+  store: EventStore,
+  requestId: string,
+  image: { key: string; bytes: number; contentType?: "image/png" | "image/jpeg" | "image/webp" },
+): Promise<void> {
+  const history = await store.readRequest(requestId);
+  const cause = history.events.at(-1)!.event;
+  const event = newEvent(
+    "ImageGenerated",
+    requestId,
+    {
+      imageKey: image.key,
+      contentType: image.contentType ?? "image/png",
+      bytes: image.bytes,
+      width: 16,
+      height: 16,
+      model: "test-model",
+      provider: "offline",
+      latencyMs: 1,
+    },
+    { correlationId: requestId, causationId: cause.id },
+  );
+  await store.append(requestId, [event], history.version);
 }
