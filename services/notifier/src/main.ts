@@ -1,7 +1,7 @@
 import { loadConfig } from "@reimagine/core/config";
 import { createLogger } from "@reimagine/core/logging";
 import { openEventStore, startHealthServer, stopOnSignals } from "@reimagine/core/service";
-import { startTelemetry } from "@reimagine/core/telemetry";
+import { startServiceTelemetry } from "@reimagine/core/telemetry";
 import { createMailTransport } from "./mail";
 import { startNotifier } from "./start-notifier";
 import { verifyMailTransport } from "./verify-mail-transport";
@@ -10,10 +10,7 @@ const config = loadConfig();
 const logger = createLogger({ service: "notifier", level: config.LOG_LEVEL });
 
 try {
-  const telemetry = startTelemetry({
-    serviceName: config.OTEL_SERVICE_NAME ?? "notifier",
-    otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
-  });
+  const telemetry = startServiceTelemetry(config, "notifier");
   const store = await openEventStore(config, "notifier");
   const transport = createMailTransport(config, logger);
   await verifyMailTransport(transport, logger);

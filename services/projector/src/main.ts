@@ -2,7 +2,7 @@ import { loadConfig } from "@reimagine/core/config";
 import { createLogger } from "@reimagine/core/logging";
 import { createDatabase } from "@reimagine/core/readmodel";
 import { openEventStore, startHealthServer, stopOnSignals } from "@reimagine/core/service";
-import { startTelemetry } from "@reimagine/core/telemetry";
+import { startServiceTelemetry } from "@reimagine/core/telemetry";
 import { startProjector } from "./projector";
 import { projectorReadiness } from "./projector-readiness";
 
@@ -11,10 +11,7 @@ const logger = createLogger({ service: "projector", level: config.LOG_LEVEL });
 
 async function main() {
   // Telemetry first: the lag gauge registers against the meter provider that exists at start.
-  const telemetry = startTelemetry({
-    serviceName: config.OTEL_SERVICE_NAME ?? "projector",
-    otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
-  });
+  const telemetry = startServiceTelemetry(config, "projector");
   const database = await createDatabase(config, logger);
   logger.info({ database: database.describe() }, "read model ready");
   const store = await openEventStore(config, "projector");

@@ -1,17 +1,14 @@
 import { loadConfig } from "@reimagine/core/config";
 import { createLogger } from "@reimagine/core/logging";
 import { stopOnSignals } from "@reimagine/core/service";
-import { startTelemetry } from "@reimagine/core/telemetry";
+import { startServiceTelemetry } from "@reimagine/core/telemetry";
 import { startAllInOne } from "./start-all-in-one";
 
 const config = loadConfig();
 const logger = createLogger({ service: "reimagine", level: config.LOG_LEVEL });
 
 async function main() {
-  const telemetry = startTelemetry({
-    serviceName: config.OTEL_SERVICE_NAME ?? "reimagine",
-    otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
-  });
+  const telemetry = startServiceTelemetry(config, "reimagine");
   const app = await startAllInOne(config, logger);
   stopOnSignals([telemetry, ...app.parts], logger);
   const width = Math.max(...app.summary.map((s) => s.part.length));

@@ -82,6 +82,8 @@ export const ConfigSchema = z.object({
 
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
   OTEL_SERVICE_NAME: optionalString,
+  /** "none" keeps metrics in-process when the OTLP endpoint takes traces only (e.g. Jaeger). */
+  OTEL_METRICS_EXPORTER: z.enum(["otlp", "none"]).default("otlp"),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

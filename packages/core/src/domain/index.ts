@@ -1,3 +1,4 @@
+export { maskEmail } from "./mask-email";
 export {
   dueStage,
   evolveRequest,
@@ -7,4 +8,3 @@ export {
   type RequestState,
 } from "./request-state";
 export type { RequestStateReader } from "./request-state-reader";
-export { maskEmail } from "./mask-email";

@@ -7,7 +7,7 @@ import { createLogger, type Logger } from "../logging";
 import { startHealthServer } from "../service/health-server";
 import { type Stoppable, stopOnSignals } from "../service/lifecycle";
 import { openEventStore } from "../service/open-event-store";
-import { startTelemetry } from "../telemetry/start-telemetry";
+import { startServiceTelemetry } from "../telemetry/start-telemetry";
 
 /** What an AI stage needs, opened once per process (the all-in-one passes its own). */
 export interface StageWorkerDeps {
@@ -33,12 +33,7 @@ export async function runStageWorker(
   // Registered first so a signal during start-up still stops what has started (in reverse order).
   const shutdown = stopOnSignals(parts, logger);
   try {
-    parts.push(
-      startTelemetry({
-        serviceName: config.OTEL_SERVICE_NAME ?? service,
-        otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
-      }),
-    );
+    parts.push(startServiceTelemetry(config, service));
     const store = await openEventStore(config, service);
     parts.push({ name: "nats connection", stop: () => store.nc.close() });
     const blobs = createBlobStore(config);

@@ -7,11 +7,14 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { MeterProvider, type MetricReader, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import { BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+import type { Config } from "../config";
 
 export interface TelemetryOptions {
   serviceName: string;
   /** OTLP/HTTP base URL (e.g. http://jaeger:4318); traces and metrics are exported there when set. */
   otlpEndpoint?: string;
+  /** Export metrics to the OTLP endpoint too (default true); false for trace-only backends. */
+  exportMetrics?: boolean;
   /** Extra span processors (tests use an in-memory exporter). */
   spanProcessors?: SpanProcessor[];
   metricReaders?: MetricReader[];
@@ -34,12 +37,14 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   if (options.otlpEndpoint) {
     const base = options.otlpEndpoint.replace(/\/+$/, "");
     spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${base}/v1/traces` })));
-    readers.push(
-      new PeriodicExportingMetricReader({
-        exporter: new OTLPMetricExporter({ url: `${base}/v1/metrics` }),
-        exportIntervalMillis: 15_000,
-      }),
-    );
+    if (options.exportMetrics !== false) {
+      readers.push(
+        new PeriodicExportingMetricReader({
+          exporter: new OTLPMetricExporter({ url: `${base}/v1/metrics` }),
+          exportIntervalMillis: 15_000,
+        }),
+      );
+    }
   }
   const tracerProvider = new NodeTracerProvider({ resource, spanProcessors });
   tracerProvider.register({
@@ -60,4 +65,16 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       context.disable();
     },
   };
+}
+
+/** Telemetry of one service as the configuration asks (OTEL_* variables). */
+export function startServiceTelemetry(
+  config: Pick<Config, "OTEL_SERVICE_NAME" | "OTEL_EXPORTER_OTLP_ENDPOINT" | "OTEL_METRICS_EXPORTER">,
+  service: string,
+): Telemetry {
+  return startTelemetry({
+    serviceName: config.OTEL_SERVICE_NAME ?? service,
+    otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+    exportMetrics: config.OTEL_METRICS_EXPORTER === "otlp",
+  });
 }
