@@ -1,5 +1,6 @@
 import {
   AckPolicy,
+  type ConsumerConfig,
   DeliverPolicy,
   JetStreamApiError,
   type JetStreamManager,
@@ -31,8 +32,9 @@ export async function ensureDurableConsumer(jsm: JetStreamManager, o: DurableCon
     max_deliver: -1,
     max_ack_pending: o.maxAckPending ?? 10_000,
   };
+  let existing: Partial<ConsumerConfig>;
   try {
-    await jsm.consumers.info(o.stream, o.name);
+    existing = (await jsm.consumers.info(o.stream, o.name)).config;
   } catch (err) {
     if (err instanceof JetStreamApiError && err.code === 10014) {
       await jsm.consumers.add(o.stream, config);
@@ -41,5 +43,8 @@ export async function ensureDurableConsumer(jsm: JetStreamManager, o: DurableCon
     throw err;
   }
   const { durable_name: _d, deliver_policy: _p, replay_policy: _r, ...mutable } = config;
-  await jsm.consumers.update(o.stream, o.name, mutable);
+  // Update only on a real change: every instance calls this at start-up, and an update while
+  // another instance holds messages is not free (on 2.9 it can reset delivery counts).
+  const changed = Object.entries(mutable).some(([k, v]) => existing[k as keyof ConsumerConfig] !== v);
+  if (changed) await jsm.consumers.update(o.stream, o.name, mutable);
 }

@@ -1,3 +1,4 @@
+import { InvalidEventError } from "@reimagine/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captionProduced, imageSubmitted, newRequestId } from "../testing/events";
 import { ConcurrencyError } from "./errors";
@@ -81,6 +82,17 @@ export function eventStoreContract(
       await store.append(id, [first], "any");
       await store.append(id, [captionProduced(first)], "any");
       expect((await store.readRequest(id)).events).toHaveLength(2);
+    });
+
+    it("validates every event on write: bad metadata or another request's event is refused, nothing stored", async () => {
+      const id = newRequestId();
+      const bad = imageSubmitted(id);
+      (bad.metadata as { causationId: unknown }).causationId = null;
+      await expect(store.append(id, [bad], "no_stream")).rejects.toBeInstanceOf(InvalidEventError);
+      await expect(store.append(id, [imageSubmitted(newRequestId())], "no_stream")).rejects.toBeInstanceOf(
+        InvalidEventError,
+      );
+      expect(await store.readRequest(id)).toEqual({ events: [], version: 0 });
     });
 
     it("refuses a request id that is not a UUID (it would become a subject)", async () => {

@@ -1,4 +1,5 @@
 import type { AnyDomainEvent } from "@reimagine/contracts";
+import { assertAppendable } from "./assert-appendable";
 import { ConcurrencyError } from "./errors";
 import { assertRequestId } from "./request-id";
 import type { AppendResult, EventStore, ExpectedVersion, RequestHistory, StoredEvent } from "./types";
@@ -13,7 +14,7 @@ export class InMemoryEventStore implements EventStore {
     events: AnyDomainEvent[],
     expected: ExpectedVersion,
   ): Promise<AppendResult> {
-    assertRequestId(requestId);
+    assertAppendable(requestId, events);
     const positions: number[] = [];
     let duplicate = true;
     let last = expected === "any" ? this.versionOf(requestId) : expected === "no_stream" ? 0 : expected;

@@ -11,6 +11,7 @@ import { SpanStatusCode } from "@opentelemetry/api";
 import type { AnyDomainEvent } from "@reimagine/contracts";
 import { instruments } from "../telemetry/metrics";
 import { tracer } from "../telemetry/trace-context";
+import { assertAppendable } from "./assert-appendable";
 import { decodeEvent, encodeEvent } from "./codec";
 import { ConcurrencyError, EventStoreUnavailableError } from "./errors";
 import { assertRequestId } from "./request-id";
@@ -89,11 +90,7 @@ export class JetStreamEventStore implements EventStore {
     events: AnyDomainEvent[],
     expected: ExpectedVersion,
   ): Promise<AppendResult> {
-    assertRequestId(requestId);
-    for (const e of events) {
-      if (e.requestId !== requestId)
-        throw new Error(`event ${e.id} belongs to ${e.requestId}, not ${requestId}`);
-    }
+    assertAppendable(requestId, events);
     if (expected !== "any") return this.appendFrom(requestId, events, toSequence(expected), expected);
     for (let attempt = 1; ; attempt++) {
       try {

@@ -171,29 +171,33 @@ describe("HandlerRuntime on a real NATS", () => {
   });
 
   it("on stop lets in-flight work finish, and hands back what outlives the grace period", async () => {
-    const finished: string[] = [];
-    const handler = recordingHandler(async (s, ctx) => {
-      if (ctx.attempt === 1 && s.event.type === "ImageSubmitted" && s.event.data.email.startsWith("slow")) {
+    const finished: { id: string; by: string }[] = [];
+    const work = (by: string) => async (s: StoredEvent, ctx: HandlerContext) => {
+      if (by === "first" && s.event.type === "ImageSubmitted" && s.event.data.email.startsWith("slow")) {
         // a long call that honours the abort signal, as the AI and mail calls do
         await new Promise((_, reject) =>
           ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason)),
         );
       }
       await new Promise((r) => setTimeout(r, 200));
-      finished.push(s.event.id);
-    });
-    const first = await run(handler, { graceMs: 500 });
+      finished.push({ id: s.event.id, by });
+    };
+    const first = recordingHandler(work("first"));
+    const firstRuntime = await run(first, { graceMs: 500 });
     const quick = imageSubmitted(newRequestId(), { email: "quick@example.com" });
     const slow = imageSubmitted(newRequestId(), { email: "slow@example.com" });
     await t.store.append(quick.requestId, [quick], "no_stream");
     await t.store.append(slow.requestId, [slow], "no_stream");
-    await waitFor(() => handler.seen.length === 2);
-    await first.stop();
-    expect(finished).toEqual([quick.id]);
-    // the slow one was handed back (nak), so a new instance gets it at once
-    await run(handler);
+    await waitFor(() => first.seen.length === 2);
+    await firstRuntime.stop();
+    // the quick one finished within the grace period; the slow one was aborted, not acked
+    expect(finished).toEqual([{ id: quick.id, by: "first" }]);
+    // it was handed back (nak), so the next instance gets it without waiting for ack_wait
+    const second = recordingHandler(work("second"));
+    await run(second);
     await waitFor(() => finished.length === 2, { timeoutMs: 30_000 });
-    expect(handler.seen.filter((s) => s.id === slow.id).map((s) => s.attempt)).toEqual([1, 2]);
+    expect(finished[1]).toEqual({ id: slow.id, by: "second" });
+    expect(second.seen.map((s) => s.id)).toEqual([slow.id]);
   });
 
   it("carries the trace context from the event into the handler", async () => {
