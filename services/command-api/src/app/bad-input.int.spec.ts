@@ -173,6 +173,13 @@ const cases: Case[] = [
     detail: /254/,
   },
   {
+    name: "a 100 KB email (cut at 4 KB while parsing, never held whole)",
+    init: () => post(registrationForm({ image: jpeg, email: `${"n".repeat(100_000)}@example.com` })),
+    status: 400,
+    type: "invalid-email",
+    detail: /254/,
+  },
+  {
     name: "malformed multipart",
     init: () =>
       rawPost(

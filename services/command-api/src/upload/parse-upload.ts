@@ -19,7 +19,10 @@ export interface ParsedUpload {
 
 /** Room for the email field, part headers and boundaries on top of the image itself. */
 export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
-/** Longer than any email we accept, so a long one is refused by the email rule, not truncated. */
+/**
+ * Far longer than any email we accept: a longer field is cut here (never held whole), and what is
+ * left (at least 1024 characters) is still refused by the email rule's 254-character limit.
+ */
 const MAX_FIELD_BYTES = 4096;
 
 const MULTIPART = /^multipart\/form-data\s*(;|$)/i;
@@ -119,7 +122,7 @@ class FormCollector {
     private readonly sizeHint: number | undefined,
   ) {
     parser.on("file", (name, stream) => this.onFile(name, stream));
-    parser.on("field", (name, value, info) => this.onField(name, value, info.valueTruncated));
+    parser.on("field", (name, value) => this.onField(name, value));
     this.done = new Promise<void>((resolve) => {
       parser.once("close", resolve);
       // `on`, not `once`: a parser destroyed half-way emits another error, which must not go uncaught.
@@ -191,17 +194,16 @@ class FormCollector {
     });
   }
 
-  private onField(name: string, value: string, truncated: boolean): void {
-    const refusal = this.fieldRefusal(name, truncated);
+  private onField(name: string, value: string): void {
+    const refusal = this.fieldRefusal(name);
     if (refusal) this.fail(new UploadError("UNEXPECTED_FIELD", refusal));
     else this.email = value;
   }
 
-  private fieldRefusal(name: string, truncated: boolean): string | null {
+  private fieldRefusal(name: string): string | null {
     if (name === "image") return '"image" must be a file, not a text field';
     if (name !== "email") return `unexpected field ${quote(name)}`;
     if (this.email !== undefined) return 'send exactly one field "email"';
-    if (truncated) return `the field "email" is over ${MAX_FIELD_BYTES} bytes`;
     return null;
   }
 
