@@ -10,6 +10,7 @@ import { makeJpeg, startS3Server } from "@reimagine/core/testing";
 import { Hono } from "hono";
 import sharp from "sharp";
 import { v7 as uuidv7 } from "uuid";
+import { rate } from "./rate";
 import type { BenchResult } from "./report";
 
 const SUBMISSIONS = 400;
@@ -18,22 +19,6 @@ const BURST = 64;
 /** UPLOAD_CONCURRENCY high enough that no upload of the burst ever waits. */
 const UNBOUNDED = 1024;
 const BOUNDARY = "----reimagine-bench";
-
-/** Runs `total` tasks with at most `concurrency` in flight; returns tasks per second. */
-async function rate(
-  total: number,
-  concurrency: number,
-  task: (i: number) => Promise<unknown>,
-): Promise<number> {
-  let next = 0;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) await task(next++);
-    }),
-  );
-  return total / ((performance.now() - start) / 1000);
-}
 
 /** Peak growth of the resident set while `work` runs, sampled every 5 ms, in MiB. */
 async function peakRssGrowth(work: () => Promise<unknown>): Promise<number> {

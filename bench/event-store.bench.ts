@@ -1,27 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { DeliverPolicy, jetstream } from "@nats-io/jetstream";
 import { imageSubmitted, newRequestId, openTestStore } from "@reimagine/core/testing";
+import { rate } from "./rate";
 import type { BenchResult } from "./report";
 
 const APPENDS = 8_000;
 const CONCURRENCY = 16;
 const REPLAY = 20_000;
-
-/** Runs `total` tasks with at most `concurrency` in flight; returns events per second. */
-async function rate(
-  total: number,
-  concurrency: number,
-  task: (i: number) => Promise<unknown>,
-): Promise<number> {
-  let next = 0;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) await task(next++);
-    }),
-  );
-  return total / ((performance.now() - start) / 1000);
-}
 
 /** Append and replay rates of the event store against raw JetStream measured in the same run. */
 export async function benchEventStore(): Promise<BenchResult[]> {

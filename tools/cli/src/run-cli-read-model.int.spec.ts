@@ -15,6 +15,7 @@ import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createCliContext } from "./cli-context";
 import { runCli } from "./run-cli";
+import { cliAgainst } from "./testing/run-cli-against";
 
 describe("reimagine CLI with the read model (real NATS and Postgres)", () => {
   let t: TestStore;
@@ -24,25 +25,11 @@ describe("reimagine CLI with the read model (real NATS and Postgres)", () => {
   });
   afterEach(async () => Promise.all([t.cleanup(), d.cleanup()]));
 
-  async function cli(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const config = loadConfig(
-      {
-        NATS_URL: testNatsUrl(),
-        NATS_STREAM: t.layout.stream,
-        NATS_SUBJECT_PREFIX: t.layout.allEvents.split(".")[0],
-        // the test's schema first in search_path, as a deployment would set it in the URL
-        DATABASE_URL: `${testDatabaseUrl()}?options=${encodeURIComponent(`-c search_path=${d.schema}`)}`,
-      },
-      {},
-    );
-    const code = await runCli(
-      argv,
-      createCliContext({ config, out: (l) => out.push(l), err: (l) => err.push(l) }),
-    );
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  }
+  const cli = (...argv: string[]) =>
+    // the test's schema first in search_path, as a deployment would set it in the URL
+    cliAgainst(t, {
+      DATABASE_URL: `${testDatabaseUrl()}?options=${encodeURIComponent(`-c search_path=${d.schema}`)}`,
+    })(...argv);
 
   /** Appends a submitted-then-failed request and projects the whole log, as the projector would. */
   async function failedAndProjected(): Promise<string> {

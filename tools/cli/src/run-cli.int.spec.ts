@@ -10,6 +10,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createCliContext } from "./cli-context";
 import { runCli } from "./run-cli";
+import { cliAgainst } from "./testing/run-cli-against";
 
 describe("reimagine CLI against a real NATS", () => {
   let t: TestStore;
@@ -18,23 +19,7 @@ describe("reimagine CLI against a real NATS", () => {
   });
   afterEach(async () => t.cleanup());
 
-  async function cli(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const config = loadConfig(
-      {
-        NATS_URL: testNatsUrl(),
-        NATS_STREAM: t.layout.stream,
-        NATS_SUBJECT_PREFIX: t.layout.allEvents.split(".")[0],
-      },
-      {},
-    );
-    const code = await runCli(
-      argv,
-      createCliContext({ config, out: (l) => out.push(l), err: (l) => err.push(l) }),
-    );
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  }
+  const cli = (...argv: string[]) => cliAgainst(t)(...argv);
 
   async function failedRequest() {
     const id = newRequestId();

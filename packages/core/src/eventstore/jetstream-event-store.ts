@@ -7,10 +7,10 @@ import {
   jetstreamManager,
 } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { SpanStatusCode } from "@opentelemetry/api";
+import { SpanKind, trace } from "@opentelemetry/api";
 import type { AnyDomainEvent } from "@reimagine/contracts";
+import { inSpan } from "../telemetry/in-span";
 import { instruments } from "../telemetry/metrics";
-import { tracer } from "../telemetry/trace-context";
 import { assertAppendable } from "./assert-appendable";
 import { decodeEvent, encodeEvent } from "./codec";
 import { ConcurrencyError, EventStoreUnavailableError } from "./errors";
@@ -62,27 +62,24 @@ export class JetStreamEventStore implements EventStore {
     events: AnyDomainEvent[],
     expected: ExpectedVersion,
   ): Promise<AppendResult> {
-    return tracer.startActiveSpan("eventstore.append", async (span) => {
-      span.setAttributes({
-        "reimagine.request_id": requestId,
-        "reimagine.event_types": events.map((e) => e.type).join(","),
-        "reimagine.expected_version": String(expected),
-      });
-      try {
+    const attributes = {
+      "reimagine.request_id": requestId,
+      "reimagine.event_types": events.map((e) => e.type).join(","),
+      "reimagine.expected_version": String(expected),
+    };
+    return inSpan(
+      "eventstore.append",
+      attributes,
+      async () => {
         const result = await this.appendChecked(requestId, events, expected);
         if (!result.duplicate) {
           for (const e of events) instruments().eventsAppended.add(1, { type: e.type });
         }
-        span.setAttribute("reimagine.duplicate", result.duplicate);
+        trace.getActiveSpan()?.setAttribute("reimagine.duplicate", result.duplicate);
         return result;
-      } catch (err) {
-        span.recordException(err as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
-        throw err;
-      } finally {
-        span.end();
-      }
-    });
+      },
+      SpanKind.PRODUCER,
+    );
   }
 
   private async appendChecked(

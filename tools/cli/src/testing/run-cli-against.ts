@@ -1,0 +1,36 @@
+import { loadConfig } from "@reimagine/core/config";
+import { type TestStore, testNatsUrl } from "@reimagine/core/testing";
+import { createCliContext } from "../cli-context";
+import { runCli } from "../run-cli";
+
+/** What one CLI run printed and returned. */
+export interface CliRun {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/**
+ * A CLI runner for tests, pointed at a test store's streams (and, when given, a database URL);
+ * output is captured instead of printed.
+ */
+export function cliAgainst(t: TestStore, extra: Record<string, string> = {}) {
+  return async (...argv: string[]): Promise<CliRun> => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const config = loadConfig(
+      {
+        NATS_URL: testNatsUrl(),
+        NATS_STREAM: t.layout.stream,
+        NATS_SUBJECT_PREFIX: t.layout.allEvents.split(".")[0],
+        ...extra,
+      },
+      {},
+    );
+    const code = await runCli(
+      argv,
+      createCliContext({ config, out: (l) => out.push(l), err: (l) => err.push(l) }),
+    );
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  };
+}
