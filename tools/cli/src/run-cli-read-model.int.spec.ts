@@ -1,4 +1,3 @@
-import { loadConfig } from "@reimagine/core/config";
 import { newEvent, type StoredEvent } from "@reimagine/core/eventstore";
 import { projectBatch, requestsProjection } from "@reimagine/core/readmodel";
 import {
@@ -9,12 +8,9 @@ import {
   type TestDatabase,
   type TestStore,
   testDatabaseUrl,
-  testNatsUrl,
 } from "@reimagine/core/testing";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createCliContext } from "./cli-context";
-import { runCli } from "./run-cli";
 import { cliAgainst } from "./testing/run-cli-against";
 
 describe("reimagine CLI with the read model (real NATS and Postgres)", () => {

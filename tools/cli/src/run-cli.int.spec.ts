@@ -1,12 +1,6 @@
 import { loadConfig } from "@reimagine/core/config";
 import { newEvent } from "@reimagine/core/eventstore";
-import {
-  imageSubmitted,
-  newRequestId,
-  openTestStore,
-  type TestStore,
-  testNatsUrl,
-} from "@reimagine/core/testing";
+import { imageSubmitted, newRequestId, openTestStore, type TestStore } from "@reimagine/core/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createCliContext } from "./cli-context";
 import { runCli } from "./run-cli";
