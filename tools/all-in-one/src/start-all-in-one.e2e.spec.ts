@@ -1,14 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { createCliContext, runCli } from "@reimagine/cli";
 import { loadConfig } from "@reimagine/core/config";
 import { silentLogger } from "@reimagine/core/logging";
 import { startTelemetry, type Telemetry } from "@reimagine/core/telemetry";
-import { makeJpeg, testNatsUrl, waitFor } from "@reimagine/core/testing";
+import { makeJpeg, makePng, testNatsUrl, waitFor } from "@reimagine/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AllInOne, startAllInOne } from "./start-all-in-one";
 
@@ -119,5 +120,33 @@ describe("the all-in-one process, end to end (offline AI, PGlite, local disk, ou
     expect(parentName("ai.caption")).toBe("caption_handler ImageSubmitted");
     expect(parentName("ai.generate")).toBe("generation_handler CaptionProduced");
     expect(parentName("mail.send")).toBe("notifier ImageGenerated");
+  });
+
+  it("`reimagine submit --wait` submits through the API and follows the request to the end", async () => {
+    const photo = join(dataDir, "photo.png");
+    await writeFile(photo, await makePng(64, 64, { r: 10, g: 200, b: 90 }));
+    const out: string[] = [];
+    const err: string[] = [];
+    const config = loadConfig(
+      { NATS_URL: testNatsUrl(), NATS_STREAM: stream, NATS_SUBJECT_PREFIX: `e2e${id}`, DATA_DIR: dataDir },
+      {},
+    );
+    const code = await runCli(
+      ["submit", photo, "--email", "cli@example.com", "--wait", "--api", app.url],
+      createCliContext({ config, out: (l) => out.push(l), err: (l) => err.push(l) }),
+    );
+    expect(code).toBe(0);
+    expect(out).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/)]);
+    expect(err.map((l) => l.split(/\s+/)[1])).toEqual([
+      "ImageSubmitted",
+      "CaptionProduced",
+      "ImageGenerated",
+      "UserNotified",
+    ]);
+    const bad = await runCli(
+      ["submit", join(dataDir, "outbox"), "--email", "cli@example.com", "--api", app.url],
+      createCliContext({ config, out: () => {}, err: (l) => err.push(l) }),
+    );
+    expect(bad).toBe(2);
   });
 });

@@ -76,6 +76,7 @@ export async function startAllInOne(base: Config, logger: Logger): Promise<AllIn
         store,
         blobs,
         reader: new PostgresRequestStateReader(database.db),
+        readModel: { db: async () => database.db },
         idempotency,
         logger: logger.child({ service: "command-api" }),
       },
