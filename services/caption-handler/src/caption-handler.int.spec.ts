@@ -1,9 +1,9 @@
 import { requestRetry } from "@reimagine/core/admin";
 import { createAiProviders } from "@reimagine/core/ai";
+import { countCalls, openStageHarness, type StageHarness } from "@reimagine/core/ai-stages/testing";
 import type { Config } from "@reimagine/core/config";
 import type { JetStreamEventStore } from "@reimagine/core/eventstore";
 import { silentLogger } from "@reimagine/core/logging";
-import { countCalls, openStageHarness, type StageHarness } from "@reimagine/core/stages/testing";
 import { FAKE_CAPTION, modelLoadingResponse, waitFor } from "@reimagine/core/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createCaptionHandler, startCaptionHandler } from "./caption-handler";

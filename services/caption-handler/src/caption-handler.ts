@@ -1,13 +1,13 @@
 import type { Captioner } from "@reimagine/core/ai";
-import type { Config } from "@reimagine/core/config";
-import type { EventHandler } from "@reimagine/core/runtime";
-import type { Stoppable } from "@reimagine/core/service";
 import {
   createStageHandler,
   type StageHandlerDeps,
   type StageStartDeps,
   startStageHandler,
-} from "@reimagine/core/stages";
+} from "@reimagine/core/ai-stages";
+import type { Config } from "@reimagine/core/config";
+import type { EventHandler } from "@reimagine/core/runtime";
+import type { Stoppable } from "@reimagine/core/service";
 import { readOriginal } from "./read-original";
 
 /** Durable consumer name of the caption stage, shared by all its instances. */

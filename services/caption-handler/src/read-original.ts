@@ -1,7 +1,7 @@
 import type { ImageInput } from "@reimagine/core/ai";
+import { StageInputError } from "@reimagine/core/ai-stages";
 import { BlobNotFoundError, type BlobStore, InvalidBlobKeyError } from "@reimagine/core/blobs";
 import type { RequestState } from "@reimagine/core/domain";
-import { StageInputError } from "@reimagine/core/stages";
 
 /**
  * The request's original image from the originals bucket. A missing object (or an unusable key)

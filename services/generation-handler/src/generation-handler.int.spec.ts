@@ -1,10 +1,10 @@
 import { requestRetry } from "@reimagine/core/admin";
 import { createAiProviders } from "@reimagine/core/ai";
+import { countCalls, openStageHarness, type StageHarness } from "@reimagine/core/ai-stages/testing";
 import type { Config } from "@reimagine/core/config";
 import { causedBy, type JetStreamEventStore, newEvent } from "@reimagine/core/eventstore";
 import { inspectImage } from "@reimagine/core/images";
 import { silentLogger } from "@reimagine/core/logging";
-import { countCalls, openStageHarness, type StageHarness } from "@reimagine/core/stages/testing";
 import { fakePng, modelLoadingResponse, waitFor } from "@reimagine/core/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGenerationHandler, startGenerationHandler } from "./generation-handler";

@@ -1,14 +1,14 @@
 import type { ImageGenerator } from "@reimagine/core/ai";
-import type { Config } from "@reimagine/core/config";
-import type { EventHandler } from "@reimagine/core/runtime";
-import type { Stoppable } from "@reimagine/core/service";
 import {
   createStageHandler,
   type StageHandlerDeps,
   StageInputError,
   type StageStartDeps,
   startStageHandler,
-} from "@reimagine/core/stages";
+} from "@reimagine/core/ai-stages";
+import type { Config } from "@reimagine/core/config";
+import type { EventHandler } from "@reimagine/core/runtime";
+import type { Stoppable } from "@reimagine/core/service";
 import { generatedImageKey } from "./generated-image-key";
 
 /** Durable consumer name of the generation stage, shared by all its instances. */

@@ -1,5 +1,5 @@
+import { runStageWorker } from "@reimagine/core/ai-stages";
 import { loadConfig } from "@reimagine/core/config";
-import { runStageWorker } from "@reimagine/core/stages";
 import { startGenerationHandler } from "./generation-handler";
 
 // config → event store → blobs → AI providers → handler → probes → signals, as every stage is wired

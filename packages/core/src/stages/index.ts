@@ -1,11 +1,7 @@
-export { AI_STAGES, type AiStage, type StageResultOf } from "./ai-stages";
+// What every stage (caption, generation, notification) decides with: is it due for this run,
+// and append its outcome only while it still is. Light: no AI, blob or mail code is loaded.
 export { appendWhileDue } from "./append-while-due";
 export { type DueStage, readDueStage } from "./read-due-stage";
 export { runOf } from "./run-of";
-export { runStageWorker, type StageWorkerDeps } from "./run-stage-worker";
-export type { StageHandlerDeps, StageStartDeps } from "./stage-deps";
 export { type StageFailure, stageFailure } from "./stage-failure";
-export { createStageHandler, type StageHandlerSpec } from "./stage-handler";
-export { StageInputError } from "./stage-input-error";
-export { startStageHandler } from "./start-stage-handler";
 export { stateOf } from "./state-of";

@@ -3,12 +3,12 @@ import type { RequestState } from "../domain/request-state";
 import { causedBy, newEvent } from "../eventstore/new-event";
 import type { EventStore, StoredEvent } from "../eventstore/types";
 import type { EventHandler, HandlerContext } from "../runtime/event-handler";
+import { appendWhileDue } from "../stages/append-while-due";
+import { type DueStage, readDueStage } from "../stages/read-due-stage";
+import { stageFailure } from "../stages/stage-failure";
+import { stateOf } from "../stages/state-of";
 import { currentTraceparent } from "../telemetry/trace-context";
 import { AI_STAGES, type AiStage, type StageResultOf } from "./ai-stages";
-import { appendWhileDue } from "./append-while-due";
-import { type DueStage, readDueStage } from "./read-due-stage";
-import { stageFailure } from "./stage-failure";
-import { stateOf } from "./state-of";
 
 /** What makes one AI stage handler: its stage, its work, and the provider it reports. */
 export interface StageHandlerSpec<S extends AiStage> {

@@ -7,13 +7,13 @@ import { JetStreamEventStore } from "../../eventstore/jetstream-event-store";
 import { connectNats, type NatsConnection } from "../../eventstore/nats-connection";
 import type { StoredEvent } from "../../eventstore/types";
 import type { Stoppable } from "../../service/lifecycle";
+import { stateOf } from "../../stages/state-of";
 import { captionProduced, imageSubmitted, newRequestId } from "../../testing/events";
 import { type FakeHfServer, startFakeHfServer } from "../../testing/fake-hf-server";
 import { makeJpeg } from "../../testing/image-fixtures";
 import { openTestStore, type TestStore, testNatsUrl } from "../../testing/nats";
 import { startS3Server, type TestS3Server } from "../../testing/s3-server";
 import { waitFor } from "../../testing/wait-for";
-import { stateOf } from "../state-of";
 
 /** The token the fake HF server accepts; any other gets HF's 401. */
 export const STAGE_TEST_TOKEN = "hf_stageharnesstoken7";

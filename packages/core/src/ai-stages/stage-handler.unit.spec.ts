@@ -8,10 +8,10 @@ import { newEvent } from "../eventstore/new-event";
 import type { AppendResult, ExpectedVersion, StoredEvent } from "../eventstore/types";
 import { silentLogger } from "../logging";
 import type { HandlerContext } from "../runtime/event-handler";
+import type { DueStage } from "../stages/read-due-stage";
+import { stateOf } from "../stages/state-of";
 import { captionProduced, imageSubmitted, newRequestId } from "../testing/events";
-import type { DueStage } from "./read-due-stage";
 import { createStageHandler } from "./stage-handler";
-import { stateOf } from "./state-of";
 
 const ctx = (attempt = 1): HandlerContext => ({
   attempt,
