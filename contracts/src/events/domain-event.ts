@@ -1,5 +1,11 @@
 import { type EventMetadata, RawEnvelope } from "../envelope";
-import { type EventData, type EventType, eventDefinitions, isEventType } from "./registry";
+import {
+  type EventData,
+  type EventDefinition,
+  type EventType,
+  eventDefinitions,
+  isEventType,
+} from "./registry";
 
 /** An event as the rest of the code sees it: validated, at the latest schema version. */
 export interface DomainEvent<T extends EventType = EventType> {
@@ -37,31 +43,26 @@ export function parseEvent(input: unknown): AnyDomainEvent {
   if (!envelope.success) throw new InvalidEventError(`bad envelope: ${describe(envelope.error)}`);
   const raw = envelope.data;
   if (!isEventType(raw.type)) throw new InvalidEventError(`unknown event type ${raw.type}`);
-  const def = eventDefinitions[raw.type] as {
-    version: number;
-    schema: { safeParse(d: unknown): { success: boolean; data?: unknown; error?: never } };
-    legacy?: Record<number, { schema: typeof def.schema; upcast: (d: never) => unknown }>;
-  };
-  let data: unknown = raw.data;
-  let version = raw.schemaVersion;
-  if (version > def.version) {
-    throw new InvalidEventError(`${raw.type} v${version} is newer than this reader (v${def.version})`);
+  const def: EventDefinition = eventDefinitions[raw.type];
+  if (raw.schemaVersion > def.version) {
+    throw new InvalidEventError(
+      `${raw.type} v${raw.schemaVersion} is newer than this reader (v${def.version})`,
+    );
   }
-  while (version < def.version) {
+  let data: unknown = raw.data;
+  for (let version = raw.schemaVersion; version < def.version; version++) {
     const step = def.legacy?.[version];
     if (!step) throw new InvalidEventError(`${raw.type} v${version} has no upcaster`);
     const old = step.schema.safeParse(data);
-    if (!old.success) throw new InvalidEventError(`${raw.type} v${version} data invalid`);
+    if (!old.success)
+      throw new InvalidEventError(`${raw.type} v${version} data invalid: ${describe(old.error)}`);
     data = step.upcast(old.data as never);
-    version += 1;
   }
-  const current = def.schema.safeParse(data) as
-    | { success: true; data: unknown }
-    | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  const current = def.schema.safeParse(data);
   if (!current.success) {
     throw new InvalidEventError(`${raw.type} v${raw.schemaVersion} data invalid: ${describe(current.error)}`);
   }
-  return { ...raw, type: raw.type, schemaVersion: def.version, data: current.data } as AnyDomainEvent;
+  return { ...raw, schemaVersion: def.version, data: current.data } as AnyDomainEvent;
 }
 
 /** Validates the data of an event about to be written against the current schema. */

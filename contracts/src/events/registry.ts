@@ -12,7 +12,7 @@ type Schema = z.ZodType;
  * One entry per event type: the schema of the version written today, and for every older version
  * its schema and a function that lifts it one version up. Reading applies the chain until latest.
  */
-interface EventDefinition<S extends Schema> {
+export interface EventDefinition<S extends Schema = Schema> {
   version: number;
   schema: S;
   legacy?: Record<number, { schema: Schema; upcast: (data: never) => unknown }>;
