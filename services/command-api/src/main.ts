@@ -21,12 +21,25 @@ async function main() {
     async () => {
       const database = await createDatabase(config, logger, { migrate: false });
       logger.info({ database: database.describe() }, "read model connected");
-      return { reader: new PostgresRequestStateReader(database.db), close: () => database.close() };
+      return {
+        reader: new PostgresRequestStateReader(database.db),
+        db: database.db,
+        close: () => database.close(),
+      };
     },
     { logger },
   );
   const api = await startCommandApi(
-    { config, store, blobs, reader, idempotency, logger },
+    {
+      config,
+      store,
+      blobs,
+      reader,
+      // The admin API shares the same lazily opened pool.
+      readModel: { db: async () => (await reader.opened()).db },
+      idempotency,
+      logger,
+    },
     { port: config.PORT, host: config.HOST, graceMs: config.SHUTDOWN_GRACE_MS },
   );
   stopOnSignals(

@@ -4,6 +4,7 @@ import type { RequestStateReader } from "@reimagine/core/domain";
 import type { EventStore } from "@reimagine/core/eventstore";
 import type { Logger } from "@reimagine/core/logging";
 import type { ReadinessCheck } from "@reimagine/core/service";
+import type { ReadModelAccess } from "../admin/read-model-access";
 import type { IdempotencyStore } from "../idempotency/idempotency-store";
 
 /** Everything the command API needs, opened by the caller (main.ts, the all-in-one, tests). */
@@ -17,8 +18,12 @@ export interface CommandApiDeps {
   reader: RequestStateReader;
   idempotency: IdempotencyStore;
   logger: Logger;
-  /** What /readyz checks; by default the event log, the blob store and the read model. */
+  /** What /readyz requires; by default the event log and the blob store. */
   checks?: Record<string, ReadinessCheck>;
+  /** What /readyz reports as "degraded" without turning unready; by default the read model. */
+  degradedChecks?: Record<string, ReadinessCheck>;
+  /** The read-model database, for the admin API's replay, verify and bulk retry (503 without it). */
+  readModel?: ReadModelAccess;
   /** How long a pending Idempotency-Key claim holds off a retry with the same key (default 30 s). */
   idempotencyLeaseMs?: number;
 }

@@ -5,6 +5,7 @@ import { startTelemetry } from "@reimagine/core/telemetry";
 import { makeJpeg, makePng, startS3Server, type TestS3Server } from "@reimagine/core/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { appendImageGenerated, openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
+import { createCommandApi } from "./create-command-api";
 
 let s3: TestS3Server;
 let api: TestApi;
@@ -288,7 +289,7 @@ describe("docs and probes", () => {
     expect(await res.text()).toContain("/openapi.json");
   });
 
-  it("is alive and ready when NATS, S3 and the read model answer, and names what is not", async () => {
+  it("is alive and ready when NATS, S3 and the read model answer, and degraded (still ready) without the read model", async () => {
     expect((await api.app.request("/healthz")).status).toBe(200);
     const ready = await api.app.request("/readyz");
     expect(await ready.json()).toEqual({
@@ -296,8 +297,30 @@ describe("docs and probes", () => {
       checks: { nats: "ok", blobs: "ok", readModel: "ok" },
     });
     api.reader.failure = new Error("connection refused");
-    const notReady = await api.app.request("/readyz");
-    expect(notReady.status).toBe(503);
-    expect(await notReady.json()).toMatchObject({ checks: { readModel: "connection refused" } });
+    const degraded = await api.app.request("/readyz");
+    api.reader.failure = null;
+    expect(degraded.status).toBe(200);
+    expect(await degraded.json()).toEqual({
+      status: "degraded",
+      checks: { nats: "ok", blobs: "ok", readModel: "degraded: connection refused" },
+    });
+  });
+
+  it("is not ready when the event log does not answer, whatever the read model says", async () => {
+    const app = createCommandApi({
+      ...api.deps,
+      checks: {
+        nats: async () => {
+          throw new Error("no responders");
+        },
+        blobs: async () => undefined,
+      },
+    });
+    const res = await app.request("/readyz");
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({
+      status: "not ready",
+      checks: { nats: "no responders", blobs: "ok", readModel: "ok" },
+    });
   });
 });

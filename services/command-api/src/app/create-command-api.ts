@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { mountAdminRoutes } from "../admin/mount-admin-routes";
 import { errorToProblem } from "../http/error-to-problem";
 import { ProblemError } from "../http/problem-error";
 import { problemOf, problemResponse } from "../http/problem-response";
@@ -12,8 +13,9 @@ import type { AppEnv } from "./app-env";
 import type { CommandApiDeps } from "./command-api-deps";
 
 /**
- * The command API as a Hono app: submit, status, image, docs and probes. Every error, from any
- * route or middleware, leaves as application/problem+json through the one mapping in onError.
+ * The command API as a Hono app: submit, status, image, docs, probes and, with ADMIN_TOKEN, the
+ * admin API. Every error, from any route or middleware, leaves as application/problem+json through
+ * the one mapping in onError.
  */
 export function createCommandApi(deps: CommandApiDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
@@ -34,6 +36,7 @@ export function createCommandApi(deps: CommandApiDeps): OpenAPIHono<AppEnv> {
   mountStatusRoute(app, deps);
   mountDocsRoutes(app, deps);
   mountHealthRoutes(app, deps);
+  mountAdminRoutes(app, deps);
   app.notFound((c) => problemResponse(c, problemOf("not-found", `nothing at ${c.req.method} ${c.req.path}`)));
   app.onError((err, c) => {
     const { problem, headers, serverFault } = errorToProblem(err);

@@ -1,7 +1,18 @@
 import type { Problem } from "@reimagine/contracts";
+import {
+  InvalidArchiveError,
+  NotFailedError,
+  StoreNotEmptyError,
+  UnknownRequestError,
+} from "@reimagine/core/admin";
 import { BlobStoreError } from "@reimagine/core/blobs";
-import { EventStoreUnavailableError, InvalidRequestIdError } from "@reimagine/core/eventstore";
+import {
+  DeadLetterNotFoundError,
+  EventStoreUnavailableError,
+  InvalidRequestIdError,
+} from "@reimagine/core/eventstore";
 import { ImageRejectedError } from "@reimagine/core/images";
+import { DatabaseUnavailableError } from "@reimagine/core/readmodel";
 import { HTTPException } from "hono/http-exception";
 import {
   IdempotencyKeyBusyError,
@@ -9,6 +20,7 @@ import {
   IdempotencyStoreUnavailableError,
 } from "../idempotency/errors";
 import { InvalidEmailError } from "../registration/invalid-email-error";
+import { ReadModelUnavailableError } from "../status/reconnecting-reader";
 import { UploadError, type UploadErrorCode } from "../upload/upload-error";
 import { UploadQueueFullError } from "../upload/upload-slots";
 import { ProblemError } from "./problem-error";
@@ -73,9 +85,17 @@ export function errorToProblem(err: unknown): MappedProblem {
   if (err instanceof InvalidRequestIdError)
     return client("invalid-request-id", "the request id must be a UUID");
   if (err instanceof IdempotencyKeyReusedError) return client("idempotency-key-reused", err.message);
+  if (err instanceof UnknownRequestError) return client("unknown-request", err.message);
+  if (err instanceof NotFailedError) return client("request-not-failed", err.message);
+  if (err instanceof StoreNotEmptyError) return client("store-not-empty", err.message);
+  if (err instanceof InvalidArchiveError) return client("invalid-archive", err.message);
+  if (err instanceof DeadLetterNotFoundError) return client("unknown-dead-letter", err.message);
   if (err instanceof HTTPException && err.status < 500) return client("malformed-request", err.message);
   if (err instanceof EventStoreUnavailableError) {
     return unavailable("dependency-unavailable", "the event log (NATS JetStream) is unavailable");
+  }
+  if (err instanceof DatabaseUnavailableError || err instanceof ReadModelUnavailableError) {
+    return unavailable("dependency-unavailable", "the read model (Postgres) is unavailable");
   }
   if (err instanceof BlobStoreError) {
     return unavailable("dependency-unavailable", "the image store is unavailable");

@@ -1,5 +1,15 @@
+import {
+  InvalidArchiveError,
+  NotFailedError,
+  StoreNotEmptyError,
+  UnknownRequestError,
+} from "@reimagine/core/admin";
 import { BlobStoreError } from "@reimagine/core/blobs";
-import { EventStoreUnavailableError, InvalidRequestIdError } from "@reimagine/core/eventstore";
+import {
+  DeadLetterNotFoundError,
+  EventStoreUnavailableError,
+  InvalidRequestIdError,
+} from "@reimagine/core/eventstore";
 import { ImageRejectedError } from "@reimagine/core/images";
 import { describe, expect, it } from "vitest";
 import {
@@ -36,6 +46,27 @@ describe("errorToProblem", () => {
     expect(mapped.problem).toMatchObject({ status, type: `urn:reimagine:problem:${type}` });
     expect(mapped.serverFault).toBe(false);
     if (!(err instanceof InvalidRequestIdError)) expect(mapped.problem.detail).toBe("x");
+  });
+
+  it.each<[string, Error, number, string]>([
+    ["an unknown request", new UnknownRequestError("r1"), 404, "unknown-request"],
+    [
+      "a retry of a request that has not failed",
+      new NotFailedError("r1", "notified"),
+      409,
+      "request-not-failed",
+    ],
+    ["an import into a non-empty store", new StoreNotEmptyError(3), 409, "store-not-empty"],
+    ["a bad archive", new InvalidArchiveError("line 2: x"), 400, "invalid-archive"],
+    ["an unknown dead letter", new DeadLetterNotFoundError(7), 404, "unknown-dead-letter"],
+  ])("maps the admin error %s to a client problem", (_, err, status, type) => {
+    const mapped = errorToProblem(err);
+    expect(mapped.problem).toMatchObject({
+      status,
+      type: `urn:reimagine:problem:${type}`,
+      detail: err.message,
+    });
+    expect(mapped.serverFault).toBe(false);
   });
 
   it.each<[string, Error, RegExp]>([

@@ -1,25 +1,59 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { healthApp, type ReadinessCheck } from "@reimagine/core/service";
+import { type ReadinessCheck, runChecks } from "@reimagine/core/service";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
 
 /** A well-formed id no request has: reading it proves the read model answers. */
 const PROBE_ID = "00000000-0000-0000-0000-000000000000";
 
-/** The default readiness checks: NATS (the event log), the blob store and Postgres (the read model). */
+/** How long each check may take before it counts as failed. */
+const CHECK_TIMEOUT_MS = 2000;
+
+/** The default readiness checks: NATS (the event log) and the blob store; without either nothing works. */
 export function defaultReadinessChecks(deps: CommandApiDeps): Record<string, ReadinessCheck> {
   return {
     nats: async () => {
       await deps.store.headPosition();
     },
     blobs: () => deps.blobs.ping(),
+  };
+}
+
+/**
+ * The default degraded-only checks: Postgres (the read model). Submissions and status (from the log)
+ * work without it, so a Postgres outage must not take every API instance out of service.
+ */
+export function defaultDegradedChecks(deps: CommandApiDeps): Record<string, ReadinessCheck> {
+  return {
     readModel: async () => {
       await deps.reader.get(PROBE_ID);
     },
   };
 }
 
-/** /healthz (the process answers) and /readyz (every dependency answers), as in every service. */
+/**
+ * /healthz (the process answers) and /readyz: 503 when a required check fails; a failing
+ * degraded-only check is reported as "degraded: <reason>" and keeps the API ready.
+ */
 export function mountHealthRoutes(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps): void {
-  app.route("/", healthApp(deps.checks ?? defaultReadinessChecks(deps)));
+  const required = deps.checks ?? defaultReadinessChecks(deps);
+  const degradable = deps.degradedChecks ?? defaultDegradedChecks(deps);
+  app.get("/healthz", function healthz(c) {
+    return c.json({ status: "ok" });
+  });
+  app.get("/readyz", async function readyz(c) {
+    const [hard, soft] = await Promise.all([
+      runChecks(required, CHECK_TIMEOUT_MS),
+      runChecks(degradable, CHECK_TIMEOUT_MS),
+    ]);
+    const ready = Object.values(hard).every((r) => r === "ok");
+    const degraded = Object.values(soft).some((r) => r !== "ok");
+    const checks = { ...hard };
+    for (const [name, result] of Object.entries(soft)) {
+      checks[name] = result === "ok" ? "ok" : `degraded: ${result}`;
+    }
+    const status = !ready ? "not ready" : degraded ? "degraded" : "ready";
+    c.header("cache-control", "no-store");
+    return c.json({ status, checks }, ready ? 200 : 503);
+  });
 }

@@ -18,12 +18,12 @@ export class ReadModelUnavailableError extends Error {
  * every `retryMs`) after a failed open. So the command API starts, accepts submissions and answers
  * status from the event log while Postgres is down, and uses Postgres as soon as it answers.
  */
-export class ReconnectingReader implements RequestStateReader {
-  private opening: Promise<OpenedReader> | null = null;
+export class ReconnectingReader<T extends OpenedReader = OpenedReader> implements RequestStateReader {
+  private opening: Promise<T> | null = null;
   private failedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly open: () => Promise<OpenedReader>,
+    private readonly open: () => Promise<T>,
     private readonly options: { logger: Logger; retryMs?: number; now?: () => number },
   ) {}
 
@@ -39,7 +39,8 @@ export class ReconnectingReader implements RequestStateReader {
     if (opening) await (await opening.catch(() => null))?.close();
   }
 
-  private opened(): Promise<OpenedReader> {
+  /** The open read model, opened now if need be: for callers needing more than `get` (the admin API). */
+  opened(): Promise<T> {
     const now = this.options.now ?? Date.now;
     if (this.opening) return this.opening;
     const retryMs = this.options.retryMs ?? 5000;

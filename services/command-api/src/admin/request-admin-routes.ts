@@ -1,0 +1,74 @@
+import { requestRetry, requestTimeline, UnknownRequestError } from "@reimagine/core/admin";
+import { assertRequestId } from "@reimagine/core/eventstore";
+import type { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app/app-env";
+import type { CommandApiDeps } from "../app/command-api-deps";
+import { ProblemError } from "../http/problem-error";
+import { publicBaseUrl } from "../http/public-base-url";
+import { readRequestState } from "../status/read-request-state";
+import { toStatusResponse } from "../status/to-status-response";
+
+const RetryBody = z.strictObject({
+  reason: z.string().trim().min(1).max(500).optional(),
+  requestedBy: z.string().trim().min(1).max(200).optional(),
+});
+
+/** Who a retry is attributed to when the operator does not say. */
+export const DEFAULT_REQUESTED_BY = "operator (admin api)";
+
+/** An optional JSON body: empty means no options; anything else must match RetryBody. */
+function retryOptions(text: string): z.infer<typeof RetryBody> {
+  if (text.trim() === "") return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ProblemError("malformed-request", "the body must be JSON: { reason?, requestedBy? }");
+  }
+  const parsed = RetryBody.safeParse(json);
+  if (!parsed.success) {
+    throw new ProblemError("malformed-request", `invalid retry body: ${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}
+
+/** One request's history, unmasked status and retry: what an operator looks at first. */
+export function mountRequestAdminRoutes(admin: Hono<AppEnv>, deps: CommandApiDeps): void {
+  const { store, config } = deps;
+
+  admin.get("/requests/:id/events", async function adminRequestEvents(c) {
+    const requestId = c.req.param("id");
+    assertRequestId(requestId);
+    if (c.req.query("format") === "raw") {
+      const history = await store.readRequest(requestId);
+      if (history.events.length === 0) throw new UnknownRequestError(requestId);
+      const events = history.events.map((s) => ({ position: s.position, ...s.event }));
+      return c.json({ requestId, events });
+    }
+    return c.json({ requestId, events: await requestTimeline(store, requestId) });
+  });
+
+  admin.get("/requests/:id/status", async function adminRequestStatus(c) {
+    const requestId = c.req.param("id");
+    assertRequestId(requestId);
+    const found = await readRequestState({ ...deps, logger: c.var.log }, requestId);
+    if (!found) throw new UnknownRequestError(requestId);
+    const base = publicBaseUrl(c, { publicBaseUrl: config.PUBLIC_BASE_URL, trustProxy: config.TRUST_PROXY });
+    c.header("cache-control", "no-store");
+    c.header("x-reimagine-source", found.source);
+    // Operators see the address itself, not the public mask.
+    return c.json({ ...toStatusResponse(found.state, base), email: found.state.email });
+  });
+
+  admin.post("/requests/:id/retry", async function adminRetry(c) {
+    const requestId = c.req.param("id");
+    assertRequestId(requestId);
+    const options = retryOptions(await c.req.text());
+    const event = await requestRetry(store, requestId, {
+      requestedBy: options.requestedBy ?? DEFAULT_REQUESTED_BY,
+      reason: options.reason,
+    });
+    return c.json({ requestId, stage: event.data.stage, eventId: event.id }, 202);
+  });
+}
