@@ -50,25 +50,25 @@ export async function startAllInOne(base: Config, logger: Logger): Promise<AllIn
     const idempotency = await openIdempotencyStore(store, config);
 
     parts.push(
-      await startProjector({ db: database.db, store, logger: logger.child({ service: "projector" }) }),
+      await startProjector({ db: database.db, store, logger: logger.child({ component: "projector" }) }),
     );
     const stageDeps = { store, blobs, config, logger };
     parts.push(
       await startCaptionHandler({
         ...stageDeps,
         captioner,
-        logger: logger.child({ service: "caption-handler" }),
+        logger: logger.child({ component: "caption-handler" }),
       }),
     );
     parts.push(
       await startGenerationHandler({
         ...stageDeps,
         generator,
-        logger: logger.child({ service: "generation-handler" }),
+        logger: logger.child({ component: "generation-handler" }),
       }),
     );
     parts.push(
-      await startNotifier({ store, transport, config, logger: logger.child({ service: "notifier" }) }),
+      await startNotifier({ store, transport, config, logger: logger.child({ component: "notifier" }) }),
     );
     const api = await startCommandApi(
       {
@@ -78,7 +78,7 @@ export async function startAllInOne(base: Config, logger: Logger): Promise<AllIn
         reader: new PostgresRequestStateReader(database.db),
         readModel: { db: async () => database.db },
         idempotency,
-        logger: logger.child({ service: "command-api" }),
+        logger: logger.child({ component: "command-api" }),
       },
       { port: config.PORT, host: config.HOST, graceMs: config.SHUTDOWN_GRACE_MS },
     );
