@@ -1,8 +1,7 @@
 import { foldRequest } from "@reimagine/core/domain";
-import { captionProduced, imageSubmitted, newRequestId } from "@reimagine/core/testing";
+import { newRequestId, requestFlow } from "@reimagine/core/testing";
 import { describe, expect, it } from "vitest";
 import { notificationMail } from "./notification-mail";
-import { imageGenerated } from "./testing/generated-request";
 
 const options = {
   from: "reimagine <no-reply@mail.reimagine.test>",
@@ -11,9 +10,7 @@ const options = {
 
 function generatedState(email: string, caption: string) {
   const id = newRequestId();
-  const submitted = imageSubmitted(id, { email });
-  const captioned = captionProduced(submitted, caption);
-  return foldRequest(id, [submitted, captioned, imageGenerated(captioned)]);
+  return foldRequest(id, requestFlow("generated", id, new Date(), { email, caption }));
 }
 
 describe("notificationMail", () => {

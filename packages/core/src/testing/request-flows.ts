@@ -3,23 +3,34 @@ import { causedBy, newEvent } from "../eventstore/new-event";
 import type { EventStore, ExpectedVersion, StoredEvent } from "../eventstore/types";
 import { captionProduced, imageSubmitted, newRequestId } from "./events";
 
-/** How a test request's story ends. */
-export type FlowEnding = "captioned" | "notified" | "failed" | "retried";
+/** How a test request's story ends: `generated` stops where the notification is due. */
+export type FlowEnding = "captioned" | "generated" | "notified" | "failed" | "retried";
+
+/** What the person asked with: their email and the caption their image got. */
+export interface FlowRequest {
+  email?: string;
+  caption?: string;
+}
 
 /**
- * The events of one request, one second apart: submitted → captioned → generated → notified;
- * or failing at generation (`failed`), or failing, retried and then succeeding (`retried`).
+ * The events of one request, one second apart: submitted → captioned → generated → notified,
+ * or stopping early (`captioned`, `generated`); or failing at generation (`failed`), or failing,
+ * retried and then succeeding (`retried`).
  */
 export function requestFlow(
   ending: FlowEnding = "notified",
   requestId: string = newRequestId(),
   start: Date = new Date(),
+  request: FlowRequest = {},
 ): AnyDomainEvent[] {
   let second = 0;
   const at = () => new Date(start.getTime() + 1000 * second++);
-  const submitted = { ...imageSubmitted(requestId), occurredAt: at().toISOString() };
+  const submitted = {
+    ...imageSubmitted(requestId, { email: request.email }),
+    occurredAt: at().toISOString(),
+  };
   const captioned = {
-    ...captionProduced(submitted, `caption of ${requestId.slice(-4)}`),
+    ...captionProduced(submitted, request.caption ?? `caption of ${requestId.slice(-4)}`),
     occurredAt: at().toISOString(),
   };
   if (ending === "captioned") return [submitted, captioned];
@@ -60,6 +71,7 @@ export function requestFlow(
     causedBy(cause),
     at(),
   );
+  if (ending === "generated") return [...events, generated];
   const notified = newEvent(
     "UserNotified",
     requestId,

@@ -1,37 +1,20 @@
+import { createInMemoryKvRecordStore } from "@reimagine/core/kv";
 import type { ClaimStore } from "./claim-store";
+import { claimEntry, claimStoreOver } from "./claim-store-over";
 import { type ClaimEntry, NotificationClaim } from "./notification-claim";
 
 /**
  * The claim store's in-memory twin for unit tests: the same compare-and-set rules as the KV bucket
  * (revisions count up over the whole store, like stream sequences), with its own clock for storedAt.
+ * `entries` reads what it holds without waiting, for assertions.
  */
 export function createInMemoryClaimStore(now: () => number = Date.now): ClaimStore & {
-  entries: Map<string, ClaimEntry>;
+  entries: { get(key: string): ClaimEntry | undefined };
 } {
-  const entries = new Map<string, ClaimEntry>();
-  let sequence = 0;
-  const write = (key: string, claim: NotificationClaim): number => {
-    sequence += 1;
-    // stored as the KV bucket would: validated, and a copy the caller cannot change afterwards
-    entries.set(key, {
-      claim: NotificationClaim.parse(claim),
-      revision: sequence,
-      storedAt: new Date(now()),
-    });
-    return sequence;
+  const records = createInMemoryKvRecordStore({ schema: NotificationClaim, now, name: "in-memory claims" });
+  const get = (key: string): ClaimEntry | undefined => {
+    const entry = records.peek(key);
+    return entry ? claimEntry(entry) : undefined;
   };
-  return {
-    name: "in-memory claims",
-    entries,
-    async get(key) {
-      const entry = entries.get(key);
-      return entry ? structuredClone(entry) : null;
-    },
-    async create(key, claim) {
-      return entries.has(key) ? null : write(key, claim);
-    },
-    async update(key, claim, revision) {
-      return entries.get(key)?.revision === revision ? write(key, claim) : null;
-    },
-  };
+  return { ...claimStoreOver(records), entries: { get } };
 }

@@ -1,27 +1,8 @@
 // Test support: a request whose image was generated, i.e. whose notification is due.
-import type { AnyDomainEvent, DomainEvent } from "@reimagine/contracts";
-import { causedBy, type EventStore, newEvent, type StoredEvent } from "@reimagine/core/eventstore";
+import type { DomainEvent } from "@reimagine/contracts";
+import type { EventStore, StoredEvent } from "@reimagine/core/eventstore";
 import type { HandlerContext } from "@reimagine/core/runtime";
-import { captionProduced, imageSubmitted, newRequestId } from "@reimagine/core/testing";
-
-/** A valid ImageGenerated caused by `cause`. */
-export function imageGenerated(cause: AnyDomainEvent): DomainEvent<"ImageGenerated"> {
-  return newEvent(
-    "ImageGenerated",
-    cause.requestId,
-    {
-      imageKey: `${cause.requestId}/generated.png`,
-      contentType: "image/png",
-      bytes: 2048,
-      width: 512,
-      height: 512,
-      model: "test-model",
-      provider: "test",
-      latencyMs: 7,
-    },
-    causedBy(cause),
-  );
-}
+import { newRequestId, requestFlow } from "@reimagine/core/testing";
 
 /** Appends ImageSubmitted, CaptionProduced and ImageGenerated for a new request. */
 export async function generatedRequest(
@@ -29,11 +10,13 @@ export async function generatedRequest(
   options: { email?: string; caption?: string } = {},
 ): Promise<{ id: string; generated: StoredEvent }> {
   const id = newRequestId();
-  const submitted = imageSubmitted(id, { email: options.email ?? "nina@example.com" });
-  const captioned = captionProduced(submitted, options.caption ?? "a red fox in the snow");
-  const generated = imageGenerated(captioned);
-  const { positions } = await store.append(id, [submitted, captioned, generated], "no_stream");
-  return { id, generated: { event: generated, position: positions[2]! } };
+  const events = requestFlow("generated", id, new Date(), {
+    email: options.email ?? "nina@example.com",
+    caption: options.caption ?? "a red fox in the snow",
+  });
+  const { positions } = await store.append(id, events, "no_stream");
+  const generated = events.at(-1) as DomainEvent<"ImageGenerated">;
+  return { id, generated: { event: generated, position: positions.at(-1)! } };
 }
 
 /** A request's event types after a failed notification, an operator's retry and the email. */

@@ -1,0 +1,87 @@
+import { JetStreamApiError, type JetStreamClient, StorageType } from "@nats-io/jetstream";
+import { type KV, type KvEntry, Kvm, KvWatchInclude } from "@nats-io/kv";
+import type { KvRecordEntry, KvRecordSchema, KvRecordStore } from "./kv-record-store";
+import { KvRecordUnreadableError } from "./kv-record-unreadable-error";
+
+/** JetStream's "wrong last sequence": the key exists, or changed since the revision we named. */
+const WRONG_LAST_SEQUENCE = 10071;
+
+export interface KvRecordStoreOptions<T> {
+  bucket: string;
+  schema: KvRecordSchema<T>;
+  /** How long a key is remembered (the bucket's max age; every write restarts it); forever when absent. */
+  ttlMs?: number;
+  replicas: number;
+  /** The bucket's description, for people looking at the server. */
+  description: string;
+}
+
+/**
+ * Opens (creating if needed) a NATS JetStream KV bucket of JSON records: file storage, one revision
+ * per key, create and update as compare-and-set on the key's revision. Errors other than a lost race
+ * are NATS's own.
+ */
+export async function openKvRecordStore<T>(
+  js: JetStreamClient,
+  options: KvRecordStoreOptions<T>,
+): Promise<KvRecordStore<T>> {
+  const { bucket, schema } = options;
+  const kv = await new Kvm(js).create(bucket, {
+    history: 1,
+    ...(options.ttlMs === undefined ? {} : { ttl: options.ttlMs }),
+    replicas: options.replicas,
+    storage: StorageType.File,
+    description: options.description,
+  });
+  const name = `KV bucket ${bucket}`;
+  const encode = (value: T) => JSON.stringify(schema.parse(value));
+
+  return {
+    name,
+
+    async get(key: string): Promise<KvRecordEntry<T> | null> {
+      const entry = await kv.get(key);
+      if (entry?.operation !== "PUT") return null;
+      return { value: decode(entry, schema, name), revision: entry.revision, storedAt: entry.created };
+    },
+
+    create: (key, value) => orNull(async () => kv.create(key, encode(value))),
+
+    update: (key, value, revision) => orNull(async () => kv.update(key, encode(value), revision)),
+
+    waitForChange: (key, revision, timeoutMs) => waitForChange(kv, key, revision, timeoutMs),
+  };
+}
+
+function decode<T>(entry: KvEntry, schema: KvRecordSchema<T>, store: string): T {
+  try {
+    return schema.parse(entry.json());
+  } catch (cause) {
+    throw new KvRecordUnreadableError(entry.key, store, { cause });
+  }
+}
+
+/** Create and update name the revision they expect: losing that race is an answer (null), not an error. */
+async function orNull(write: () => Promise<number>): Promise<number | null> {
+  try {
+    return await write();
+  } catch (err) {
+    if (err instanceof JetStreamApiError && err.code === WRONG_LAST_SEQUENCE) return null;
+    throw err;
+  }
+}
+
+async function waitForChange(kv: KV, key: string, revision: number, timeoutMs: number): Promise<void> {
+  // A push from JetStream from the revision after the one we saw: a change made between our read
+  // and this watch is delivered too, so nothing is missed and nothing is polled.
+  const watch = await kv.watch({ key, include: KvWatchInclude.AllHistory, resumeFromRevision: revision + 1 });
+  const timer = setTimeout(() => watch.stop(), timeoutMs);
+  try {
+    for await (const entry of watch) {
+      if (entry.revision > revision) break;
+    }
+  } finally {
+    clearTimeout(timer);
+    watch.stop();
+  }
+}
