@@ -1,10 +1,11 @@
-import { newEvent, type StoredEvent } from "@reimagine/core/eventstore";
+import type { StoredEvent } from "@reimagine/core/eventstore";
 import { projectBatch, requestsProjection } from "@reimagine/core/readmodel";
 import {
   imageSubmitted,
   newRequestId,
   openTestDatabase,
   openTestStore,
+  requestFlow,
   type TestDatabase,
   type TestStore,
   testDatabaseUrl,
@@ -30,14 +31,11 @@ describe("reimagine CLI with the read model (real NATS and Postgres)", () => {
   /** Appends a submitted-then-failed request and projects the whole log, as the projector would. */
   async function failedAndProjected(): Promise<string> {
     const id = newRequestId();
-    const submitted = imageSubmitted(id, { email: "nina@example.com" });
-    const failed = newEvent(
-      "CaptionFailed",
+    await t.store.append(
       id,
-      { reason: "HTTP 401", httpStatus: 401, attempts: 1 },
-      { correlationId: id, causationId: submitted.id },
+      requestFlow("failed", id, new Date(), { email: "nina@example.com" }),
+      "no_stream",
     );
-    await t.store.append(id, [submitted, failed], "no_stream");
     const all: StoredEvent[] = [];
     for await (const s of t.store.readAll()) all.push(s);
     await projectBatch(d.db, requestsProjection, all);
@@ -50,7 +48,7 @@ describe("reimagine CLI with the read model (real NATS and Postgres)", () => {
     expect(status.code).toBe(0);
     expect(status.out).toMatch(new RegExp(`${id}: failed\\s+\\(from the read model\\)`));
     expect(status.out).toContain("n***@example.com");
-    expect(status.out).toContain("caption after 1 attempt(s): HTTP 401");
+    expect(status.out).toContain("generation after 6 attempt(s): HTTP 503 model loading");
     const json = JSON.parse((await cli("status", id, "--json")).out);
     expect(json).toMatchObject({ id, status: "failed", email: "n***@example.com" });
 
@@ -73,7 +71,7 @@ describe("reimagine CLI with the read model (real NATS and Postgres)", () => {
 
     const replay = await cli("replay");
     expect(replay.code).toBe(0);
-    expect(replay.out).toMatch(/rebuilt requests: 2 event\(s\), 1 request\(s\)/);
+    expect(replay.out).toMatch(/rebuilt requests: 3 event\(s\), 1 request\(s\)/);
     expect(await cli("verify")).toMatchObject({ code: 0 });
     expect((await cli("replay", "--projection", "nope")).code).toBe(2);
   });

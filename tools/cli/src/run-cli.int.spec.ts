@@ -1,6 +1,5 @@
 import { loadConfig } from "@reimagine/core/config";
-import { newEvent } from "@reimagine/core/eventstore";
-import { imageSubmitted, newRequestId, openTestStore, type TestStore } from "@reimagine/core/testing";
+import { newRequestId, openTestStore, requestFlow, type TestStore } from "@reimagine/core/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createCliContext } from "./cli-context";
 import { runCli } from "./run-cli";
@@ -17,14 +16,11 @@ describe("reimagine CLI against a real NATS", () => {
 
   async function failedRequest() {
     const id = newRequestId();
-    const submitted = imageSubmitted(id, { email: "nina@example.com" });
-    const failed = newEvent(
-      "GenerationFailed",
+    await t.store.append(
       id,
-      { reason: "HTTP 500 from the model", httpStatus: 500, attempts: 6 },
-      { correlationId: id, causationId: submitted.id },
+      requestFlow("failed", id, new Date(), { email: "nina@example.com" }),
+      "no_stream",
     );
-    await t.store.append(id, [submitted, failed], "no_stream");
     return id;
   }
 
@@ -33,10 +29,10 @@ describe("reimagine CLI against a real NATS", () => {
     const text = await cli("events", id);
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/ImageSubmitted.*n\*\*\*@example\.com/);
-    expect(text.out).toMatch(/generation\s+GenerationFailed\s+after 6 attempt\(s\), HTTP 500/);
+    expect(text.out).toMatch(/generation\s+GenerationFailed\s+after 6 attempt\(s\), HTTP 503/);
     const json = await cli("events", id, "--json");
     const events = JSON.parse(json.out) as { type: string; position: number }[];
-    expect(events.map((e) => e.type)).toEqual(["ImageSubmitted", "GenerationFailed"]);
+    expect(events.map((e) => e.type)).toEqual(["ImageSubmitted", "CaptionProduced", "GenerationFailed"]);
   });
 
   it("an unknown or malformed id is a one-line error and a non-zero exit", async () => {
@@ -68,10 +64,10 @@ describe("reimagine CLI against a real NATS", () => {
     const chunks: string[] = [];
     const { exportLog } = await import("@reimagine/core/admin");
     await exportLog(t.store, (l) => void chunks.push(l));
-    expect(chunks).toHaveLength(2);
+    expect(chunks).toHaveLength(3);
     const refused = await cli("import", "/dev/null");
     expect(refused.code).toBe(1);
-    expect(refused.err).toMatch(/already holds 2 events/);
+    expect(refused.err).toMatch(/already holds 3 events/);
   });
 
   it("dead-letters lists nothing on a clean log; requeue of an unknown id fails", async () => {
