@@ -10,10 +10,18 @@ export function claimBucketName(stream: string): string {
 }
 
 /**
+ * How long a claim is kept. A claim must outlive every delivery that could still be acting on an
+ * old read of the request (at most HANDLER_MAX_ATTEMPTS × HANDLER_BACKOFF_MAX_MS, minutes), or an
+ * instance that read the request before UserNotified was appended could claim it afresh and send
+ * a second email; later deliveries and replays are stopped by UserNotified in the log itself.
+ * Thirty days is far beyond that, and keeps the bucket from growing without bound.
+ */
+export const CLAIM_TTL_MS = 30 * 24 * 3600 * 1000;
+
+/**
  * Opens (creating if needed) the claims bucket of the store's stream: a NATS JetStream KV bucket
- * on file storage with the stream's replica count, one revision per key and no age limit. Claims
- * are never deleted: a deleted claim could be created again by an instance that read the request
- * before UserNotified was appended, and that instance would send a second email.
+ * on file storage with the stream's replica count and one revision per key. Claims are never
+ * deleted by the notifier; they expire after CLAIM_TTL_MS.
  */
 export async function openKvClaimStore(
   store: JetStreamEventStore,
@@ -23,6 +31,7 @@ export async function openKvClaimStore(
     bucket: claimBucketName(store.layout.stream),
     schema: NotificationClaim,
     replicas: options.replicas,
+    ttlMs: CLAIM_TTL_MS,
     description: "reimagine notifier: who sends which email (one key per request and retry)",
   });
   return claimStoreOver(records);
