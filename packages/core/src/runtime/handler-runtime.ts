@@ -1,4 +1,4 @@
-import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
+import type { Consumer, ConsumerMessages, JsMsg } from "@nats-io/jetstream";
 import { context, SpanStatusCode, trace } from "@opentelemetry/api";
 import { decodeEvent, TRACEPARENT_HEADER } from "../eventstore/codec";
 import { deadLetter } from "../eventstore/dead-letters";
@@ -12,7 +12,7 @@ import { type BackoffPolicy, isRetryable, retryDelayMs, retryHintOf } from "./ba
 import type { EventHandler, HandlerContext } from "./event-handler";
 
 export interface HandlerRuntimeOptions {
-  /** Messages processed at once by this instance. */
+  /** Messages from the event log processed at once by this instance (a requeued dead letter may take one more). */
   concurrency: number;
   /** Deliveries per event before the failure is recorded (onExhausted) or dead-lettered. */
   maxAttempts: number;
@@ -25,6 +25,9 @@ export interface HandlerRuntimeOptions {
 }
 
 const PULL_EXPIRES_MS = 5000;
+const PULL_RETRY_MS = 1000;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 type Outcome = "ok" | "retry" | "failed" | "dead_letter" | "handed_back";
 
@@ -34,6 +37,12 @@ interface Source {
   filterSubject: string;
   /** Redriven messages carry their original log position in a header. */
   redrive: boolean;
+  /** Messages this source may have in flight at once. */
+  slots: number;
+  /** In flight now. */
+  busy: number;
+  /** Promised to a pull still open: a message may yet arrive for each. */
+  reserved: number;
 }
 
 /**
@@ -43,9 +52,11 @@ interface Source {
  */
 export class HandlerRuntime {
   private readonly inflight = new Map<Promise<void>, AbortController>();
-  private readonly subscriptions: ConsumerMessages[] = [];
+  private readonly pulls = new Set<ConsumerMessages>();
   private readonly loops: Promise<void>[] = [];
+  private readonly waiters: (() => void)[] = [];
   private stopping = false;
+  private stopped: Promise<void> | undefined;
 
   constructor(
     private readonly store: JetStreamEventStore,
@@ -57,12 +68,25 @@ export class HandlerRuntime {
   async start(): Promise<void> {
     const { layout } = this.store;
     const sources: Source[] = [
-      { stream: layout.stream, consumer: this.handler.name, filterSubject: layout.allEvents, redrive: false },
+      {
+        stream: layout.stream,
+        consumer: this.handler.name,
+        filterSubject: layout.allEvents,
+        redrive: false,
+        slots: this.options.concurrency,
+        busy: 0,
+        reserved: 0,
+      },
+      // Requeued dead letters are rare operator actions: one slot of their own, so an idle
+      // redrive pull never holds back the main consumer.
       {
         stream: layout.deadLetterStream,
         consumer: `${this.handler.name}_redrive`,
         filterSubject: layout.redriveOf(this.handler.name),
         redrive: true,
+        slots: 1,
+        busy: 0,
+        reserved: 0,
       },
     ];
     for (const source of sources) {
@@ -73,14 +97,7 @@ export class HandlerRuntime {
         ackWaitMs: this.options.ackWaitMs,
       });
       const consumer = await this.store.js.consumers.get(source.stream, source.consumer);
-      // Short pulls: a pull request outlives a stopped client on the server, and on 2.9 messages
-      // (also the ones we hand back) can go to that dead request until it expires.
-      const messages = await consumer.consume({
-        max_messages: this.options.concurrency,
-        expires: PULL_EXPIRES_MS,
-      });
-      this.subscriptions.push(messages);
-      this.loops.push(this.loop(messages, source));
+      this.loops.push(this.loop(consumer, source));
     }
     this.options.logger.info(
       { consumer: this.handler.name, concurrency: this.options.concurrency },
@@ -89,29 +106,42 @@ export class HandlerRuntime {
   }
 
   /** Stops taking work, lets in-flight work finish within the grace period, hands back the rest. */
-  async stop(): Promise<void> {
-    if (this.stopping) return;
+  stop(): Promise<void> {
+    this.stopped ??= this.shutdown();
+    return this.stopped;
+  }
+
+  private async shutdown(): Promise<void> {
     this.stopping = true;
-    for (const s of this.subscriptions) s.stop();
-    const pending = [...this.inflight.keys()];
-    const timer = new Promise<"timeout">((r) => setTimeout(r, this.options.graceMs, "timeout").unref());
-    if ((await Promise.race([Promise.allSettled(pending), timer])) === "timeout") {
+    this.wake();
+    for (const pull of this.pulls) pull.stop();
+    if (!(await this.settled(this.options.graceMs))) {
       this.options.logger.warn(
         { inFlight: this.inflight.size },
         "grace period over: aborting in-flight work",
       );
       for (const controller of this.inflight.values()) controller.abort(new Error("shutting down"));
       // Work that ignores its abort signal is left to NATS: unacked, it is redelivered after ack_wait.
-      const settled = new Promise<"timeout">((r) => setTimeout(r, this.options.graceMs, "timeout").unref());
-      if ((await Promise.race([Promise.allSettled(pending), settled])) === "timeout") {
+      if (!(await this.settled(this.options.graceMs))) {
         this.options.logger.error(
           { inFlight: this.inflight.size },
           "in-flight work ignored its abort signal",
         );
       }
     }
-    await Promise.race([Promise.allSettled(this.loops), new Promise((r) => setTimeout(r, 1000).unref())]);
+    await Promise.race([Promise.allSettled(this.loops), delay(1000)]);
     this.options.logger.info({ consumer: this.handler.name }, "handler stopped");
+  }
+
+  /** Waits until nothing is in flight (work started meanwhile included), or the time is up. */
+  private async settled(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.inflight.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await Promise.race([Promise.allSettled([...this.inflight.keys()]), delay(left)]);
+    }
+    return true;
   }
 
   /** Number of messages being worked on now. */
@@ -119,19 +149,61 @@ export class HandlerRuntime {
     return this.inflight.size;
   }
 
-  private async loop(messages: ConsumerMessages, source: Source): Promise<void> {
-    for await (const msg of messages) {
-      if (this.stopping) {
-        msg.nak();
+  /**
+   * Pulls only as many messages as there are free slots, so no message waits unattended in a
+   * client buffer while its ack_wait runs out: every message we hold is being worked on (and kept
+   * alive by its heartbeat). Short pulls: a pull request outlives a stopped client on the server,
+   * and on 2.9 messages (also the ones we hand back) can go to that dead request until it expires.
+   */
+  private async loop(consumer: Consumer, source: Source): Promise<void> {
+    while (!this.stopping) {
+      const free = source.slots - source.busy - source.reserved;
+      if (free <= 0) {
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
         continue;
       }
-      while (this.inflight.size >= this.options.concurrency) await Promise.race(this.inflight.keys());
-      const controller = new AbortController();
-      const work: Promise<void> = this.process(msg, source, controller.signal)
-        .catch((err) => this.options.logger.error({ err }, "unexpected error in handler runtime"))
-        .finally(() => this.inflight.delete(work));
-      this.inflight.set(work, controller);
+      source.reserved += free;
+      let received = 0;
+      try {
+        const pull = await consumer.fetch({ max_messages: free, expires: PULL_EXPIRES_MS });
+        this.pulls.add(pull);
+        try {
+          for await (const msg of pull) {
+            received++;
+            source.reserved--;
+            if (this.stopping) msg.nak();
+            else this.begin(msg, source);
+          }
+        } finally {
+          this.pulls.delete(pull);
+        }
+      } catch (err) {
+        if (!this.stopping) {
+          this.options.logger.warn({ err, consumer: source.consumer }, "pull failed: retrying");
+          await delay(PULL_RETRY_MS);
+        }
+      } finally {
+        source.reserved -= free - received;
+      }
     }
+  }
+
+  /** Starts work on a message in a free slot; the slot frees (and wakes a waiting loop) when done. */
+  private begin(msg: JsMsg, source: Source): void {
+    const controller = new AbortController();
+    source.busy++;
+    const work: Promise<void> = this.process(msg, source, controller.signal)
+      .catch((err) => this.options.logger.error({ err }, "unexpected error in handler runtime"))
+      .finally(() => {
+        source.busy--;
+        this.inflight.delete(work);
+        this.wake();
+      });
+    this.inflight.set(work, controller);
+  }
+
+  private wake(): void {
+    for (const resolve of this.waiters.splice(0)) resolve();
   }
 
   private async process(msg: JsMsg, source: Source, signal: AbortSignal): Promise<void> {
