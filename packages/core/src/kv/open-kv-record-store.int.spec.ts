@@ -58,6 +58,21 @@ describe("openKvRecordStore (real NATS JetStream)", () => {
     expect((await jsm.streams.info(`KV_${forever.bucket}`)).config.max_age).toBe(0);
   });
 
+  it("applies a new age limit to a bucket that already exists, and keeps its records", async () => {
+    const jsm = await jetstreamManager(nc);
+    const { bucket, store } = await open();
+    await store.create("k", { owner: "kept", state: "open" });
+    const reopened = await openKvRecordStore(js, {
+      bucket,
+      schema: Note,
+      ttlMs: 7_200_000,
+      replicas: 1,
+      description: "with a ttl now",
+    });
+    expect((await jsm.streams.info(`KV_${bucket}`)).config.max_age).toBe(7_200_000 * 1_000_000);
+    expect((await reopened.get("k"))?.value).toEqual({ owner: "kept", state: "open" });
+  });
+
   it("reports a record that is not JSON, or not what the schema says, instead of guessing", async () => {
     const { store, kv: openKv } = await open();
     const kv = await openKv();

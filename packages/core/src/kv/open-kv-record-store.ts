@@ -33,6 +33,7 @@ export async function openKvRecordStore<T>(
     storage: StorageType.File,
     description: options.description,
   });
+  await keepTtl(js, kv, options.ttlMs ?? 0);
   const name = `KV bucket ${bucket}`;
   const encode = (value: T) => JSON.stringify(schema.parse(value));
 
@@ -84,4 +85,15 @@ async function waitForChange(kv: KV, key: string, revision: number, timeoutMs: n
     clearTimeout(timer);
     watch.stop();
   }
+}
+
+/**
+ * Opening an existing bucket keeps the limits it was created with, so a changed TTL (or one added
+ * in a later release) is applied to the bucket's stream here.
+ */
+async function keepTtl(js: JetStreamClient, kv: KV, ttlMs: number): Promise<void> {
+  const status = await kv.status();
+  if (status.ttl === ttlMs) return;
+  const jsm = await js.jetstreamManager();
+  await jsm.streams.update(status.streamInfo.config.name, { max_age: ttlMs * 1_000_000 });
 }
