@@ -16,7 +16,7 @@ export { MAX_CAPTION_LENGTH, normalizeCaption } from "./normalize-caption";
 export { createOfflineCaptioner, OFFLINE_CAPTION_MODEL, OFFLINE_PROVIDER } from "./offline-captioner";
 export { createOfflineImageGenerator, OFFLINE_GENERATION_MODEL } from "./offline-image-generator";
 export { parseRetryAfter } from "./parse-retry-after";
-export { imageTypeFromMagic, type SniffedImage, sniffImage } from "./sniff-image";
+export { type SniffedImage, sniffImage } from "./sniff-image";
 export type {
   AiCallOptions,
   Captioner,

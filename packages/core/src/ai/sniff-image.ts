@@ -1,4 +1,5 @@
 import sharp from "sharp";
+import { sniffImageType } from "../images/sniff-image-type";
 import { AiError } from "./ai-error";
 import type { GeneratedContentType } from "./types";
 
@@ -6,17 +7,6 @@ export interface SniffedImage {
   contentType: GeneratedContentType;
   width: number;
   height: number;
-}
-
-/** The content type named by a body's magic number, or null when it is not JPEG, PNG or WebP. */
-export function imageTypeFromMagic(bytes: Uint8Array): GeneratedContentType | null {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "image/jpeg";
-  if (bytes.length >= 8 && ascii(bytes, 1, 4) === "PNG" && bytes[0] === 0x89 && bytes[4] === 0x0d) {
-    return "image/png";
-  }
-  if (bytes.length >= 12 && ascii(bytes, 0, 4) === "RIFF" && ascii(bytes, 8, 12) === "WEBP")
-    return "image/webp";
-  return null;
 }
 
 const SHARP_FORMAT: Record<GeneratedContentType, string> = {
@@ -30,7 +20,7 @@ const SHARP_FORMAT: Record<GeneratedContentType, string> = {
  * size. Anything else (an HTML error page, JSON, a truncated body) is a permanent AiError.
  */
 export async function sniffImage(bytes: Buffer, declaredType?: string | null): Promise<SniffedImage> {
-  const contentType = imageTypeFromMagic(bytes);
+  const contentType = sniffImageType(bytes);
   const what = `${declaredType || "unknown type"}, ${bytes.length} bytes`;
   if (contentType === null) {
     throw new AiError({ reason: `model returned a non-image body (${what})`, retryable: false });
@@ -44,8 +34,4 @@ export async function sniffImage(bytes: Buffer, declaredType?: string | null): P
   } catch (cause) {
     throw new AiError({ reason: `model returned an undecodable image (${what})`, retryable: false, cause });
   }
-}
-
-function ascii(bytes: Uint8Array, start: number, end: number): string {
-  return String.fromCharCode(...bytes.subarray(start, end));
 }

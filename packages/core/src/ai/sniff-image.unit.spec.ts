@@ -1,6 +1,7 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { imageTypeFromMagic, sniffImage } from "./sniff-image";
+import { sniffImageType } from "../images/sniff-image-type";
+import { sniffImage } from "./sniff-image";
 
 const make = (format: "png" | "jpeg" | "webp" | "gif") =>
   sharp({ create: { width: 30, height: 20, channels: 3, background: "#336699" } })
@@ -14,7 +15,7 @@ describe("sniffImage", () => {
     ["webp", "image/webp"],
   ] as const)("recognises %s by its bytes and reads its size", async (format, contentType) => {
     const bytes = await make(format);
-    expect(imageTypeFromMagic(bytes)).toBe(contentType);
+    expect(sniffImageType(bytes)).toBe(contentType);
     await expect(sniffImage(bytes)).resolves.toEqual({ contentType, width: 30, height: 20 });
   });
 

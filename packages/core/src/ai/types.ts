@@ -1,3 +1,4 @@
+import type { ImageContentType } from "@reimagine/contracts";
 /** An image handed to a captioner: its bytes and the content type it was stored with. */
 export interface ImageInput {
   bytes: Buffer;
@@ -16,7 +17,7 @@ export interface CaptionResult {
   latencyMs: number;
 }
 
-export type GeneratedContentType = "image/jpeg" | "image/png" | "image/webp";
+export type GeneratedContentType = ImageContentType;
 
 export interface GeneratedImage {
   bytes: Buffer;

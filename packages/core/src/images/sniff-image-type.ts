@@ -1,5 +1,7 @@
-/** The image types reimagine accepts, by MIME type. */
-export type ImageContentType = "image/jpeg" | "image/png" | "image/webp";
+import type { ImageContentType } from "@reimagine/contracts";
+
+/** The image types reimagine accepts, by MIME type (defined once, in the contracts). */
+export type { ImageContentType };
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
