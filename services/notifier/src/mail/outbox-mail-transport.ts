@@ -5,6 +5,7 @@ import type { Logger } from "@reimagine/core/logging";
 import nodemailer from "nodemailer";
 import { MailSendError } from "./mail-errors";
 import type { MailTransport, OutgoingMail, SendResult } from "./mail-transport";
+import { nodemailerMessage } from "./nodemailer-message";
 import { parseRecipient } from "./recipient";
 import { classifySmtpError } from "./smtp-errors";
 import { exists, writeFileOnce } from "./write-file-once";
@@ -34,15 +35,7 @@ export function createOutboxMailTransport(dataDir: string, logger: Logger): Mail
       try {
         const recipient = parseRecipient(mail.to);
         if (await exists(path)) return duplicate(mail.messageId, path);
-        const info = await composer.sendMail({
-          from: mail.from,
-          to: recipient.address,
-          subject: mail.subject,
-          text: mail.text,
-          html: mail.html,
-          messageId: mail.messageId,
-          headers: mail.headers,
-        });
+        const info = await composer.sendMail(nodemailerMessage(mail, recipient.address));
         await mkdir(dir, { recursive: true });
         if (!(await writeFileOnce(path, info.message as Buffer))) return duplicate(mail.messageId, path);
         logger.info({ messageId: info.messageId, path }, "email written to the outbox");

@@ -5,6 +5,7 @@ import { parseConnectionUrl } from "nodemailer/lib/shared";
 import type { SMTPTransportOptions } from "nodemailer/lib/smtp-transport";
 import { MailSendError } from "./mail-errors";
 import type { MailTransport, OutgoingMail, SendResult } from "./mail-transport";
+import { nodemailerMessage } from "./nodemailer-message";
 import { parseRecipient } from "./recipient";
 import { classifySmtpError } from "./smtp-errors";
 
@@ -35,15 +36,7 @@ export function createSmtpMailTransport(smtpUrl: string, logger: Logger): MailTr
       try {
         const recipient = parseRecipient(mail.to);
         recipientDomain = recipient.domain;
-        const info = await transporter.sendMail({
-          from: mail.from,
-          to: recipient.address,
-          subject: mail.subject,
-          text: mail.text,
-          html: mail.html,
-          messageId: mail.messageId,
-          headers: mail.headers,
-        });
+        const info = await transporter.sendMail(nodemailerMessage(mail, recipient.address));
         const accepted = info.accepted.length > 0 && info.rejected.length === 0;
         logger.info({ messageId: info.messageId, recipientDomain, response: info.response }, "email sent");
         return { messageId: info.messageId, accepted };
