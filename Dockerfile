@@ -32,7 +32,14 @@ ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_AUDIT=false
 COPY package.json package-lock.json ./
 COPY contracts/package.json contracts/
-COPY packages/core/package.json packages/core/
+COPY packages/blobs/package.json packages/blobs/
+COPY packages/eventstore/package.json packages/eventstore/
+COPY packages/inference/package.json packages/inference/
+COPY packages/operations/package.json packages/operations/
+COPY packages/platform/package.json packages/platform/
+COPY packages/reactor/package.json packages/reactor/
+COPY packages/readmodel/package.json packages/readmodel/
+COPY packages/testing/package.json packages/testing/
 COPY services/command-api/package.json services/command-api/
 COPY services/caption-handler/package.json services/caption-handler/
 COPY services/generation-handler/package.json services/generation-handler/

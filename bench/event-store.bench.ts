@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { DeliverPolicy, jetstream } from "@nats-io/jetstream";
-import { imageSubmitted, newRequestId, openTestStore } from "@reimagine/core/testing";
+import { imageSubmitted, newRequestId, openTestStore } from "@reimagine/testing";
 import { rate } from "./rate";
 import type { BenchResult } from "./report";
 

@@ -1,13 +1,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startCaptionHandler } from "@reimagine/caption-handler";
-import { createAiProviders } from "@reimagine/core/ai";
-import { LocalDiskBlobStore } from "@reimagine/core/blobs";
-import { loadConfig } from "@reimagine/core/config";
-import { silentLogger } from "@reimagine/core/logging";
-import { imageSubmitted, makeJpeg, newRequestId, openTestStore, waitFor } from "@reimagine/core/testing";
-import { startGenerationHandler } from "@reimagine/generation-handler";
+import { LocalDiskBlobStore } from "@reimagine/blobs";
+import { createCaptioner, startCaptionHandler } from "@reimagine/caption-handler";
+import { createImageGenerator, startGenerationHandler } from "@reimagine/generation-handler";
+import { loadConfig, silentLogger } from "@reimagine/platform";
+import { imageSubmitted, makeJpeg, newRequestId, openTestStore, waitFor } from "@reimagine/testing";
 import type { BenchResult } from "./report";
 
 const REQUESTS = 200;
@@ -26,7 +24,8 @@ async function pipelineRate(requests: number, concurrency: number): Promise<numb
     const config = loadConfig({ HANDLER_CONCURRENCY: concurrency, LOG_LEVEL: "silent" }, {});
     const blobs = new LocalDiskBlobStore(dir);
     await blobs.ensureBuckets([config.S3_BUCKET_ORIGINALS, config.S3_BUCKET_GENERATED]);
-    const { captioner, generator } = createAiProviders(config);
+    const captioner = createCaptioner(config);
+    const generator = createImageGenerator(config);
     const original = await makeJpeg(320, 240);
     for (let i = 0; i < requests; i++) {
       const event = imageSubmitted(newRequestId());

@@ -1,7 +1,7 @@
-import { silentLogger } from "@reimagine/core/logging";
-import { projectBatch, rebuildProjection, requestsProjection } from "@reimagine/core/readmodel";
-import { type FlowEnding, openTestDatabase, openTestStore, requestFlow } from "@reimagine/core/testing";
+import { silentLogger } from "@reimagine/platform";
 import { startProjector } from "@reimagine/projector";
+import { projectBatch, rebuildProjection, requestsProjection } from "@reimagine/readmodel";
+import { type FlowEnding, openTestDatabase, openTestStore, requestFlow } from "@reimagine/testing";
 import type { BenchResult } from "./report";
 
 const REQUESTS = 2_700;

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ConfigSchema } from "@reimagine/core/config";
+import { ConfigSchema } from "@reimagine/platform";
 import { afterAll, describe, expect, it } from "vitest";
 import { effective, environment, lineage, parseDockerfile } from "./testing/dockerfile";
 import { interpolate, readYamlDocuments, yamlFilesUnder } from "./testing/yaml-files";

@@ -1,11 +1,24 @@
 export * from "./api";
+export { maskEmail } from "./domain/mask-email";
+export {
+  dueStage,
+  evolveRequest,
+  failedStage,
+  foldRequest,
+  initialRequestState,
+  type RequestState,
+} from "./domain/request-state";
+export { runOf } from "./domain/run-of";
+export { STAGES, type StageFailureOf, type StageResultOf } from "./domain/stages";
 export * from "./envelope";
 export * from "./events/caption-produced";
 export * from "./events/domain-event";
 export * from "./events/image-generated";
 export * from "./events/image-submitted";
+export * from "./events/new-event";
 export * from "./events/registry";
 export * from "./events/retry-requested";
 export * from "./events/stage";
 export * from "./events/stage-failed";
 export * from "./events/user-notified";
+export { sniffImageType } from "./sniff-image-type";

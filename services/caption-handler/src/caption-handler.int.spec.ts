@@ -1,12 +1,18 @@
-import { requestRetry } from "@reimagine/core/admin";
-import { createAiProviders } from "@reimagine/core/ai";
-import { countCalls, openStageHarness, type StageHarness } from "@reimagine/core/ai-stages/testing";
-import type { Config } from "@reimagine/core/config";
-import type { JetStreamEventStore } from "@reimagine/core/eventstore";
-import { silentLogger } from "@reimagine/core/logging";
-import { FAKE_CAPTION, modelLoadingResponse, waitFor } from "@reimagine/core/testing";
+import type { JetStreamEventStore } from "@reimagine/eventstore";
+import { requestRetry } from "@reimagine/operations";
+import type { Config } from "@reimagine/platform";
+import { silentLogger } from "@reimagine/platform";
+import {
+  countCalls,
+  FAKE_CAPTION,
+  modelLoadingResponse,
+  openStageHarness,
+  type StageHarness,
+  waitFor,
+} from "@reimagine/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createCaptionHandler, startCaptionHandler } from "./caption-handler";
+import { createCaptioner } from "./captioners/create-captioner";
 
 let h: StageHarness;
 beforeEach(async () => {
@@ -16,7 +22,7 @@ afterEach(() => h.cleanup());
 
 /** Starts an instance as the service does, with the HF captioner on the fake server unless told. */
 async function start(config: Config = h.config, store: JetStreamEventStore = h.store, calls?: { n: number }) {
-  const { captioner } = createAiProviders(config);
+  const captioner = createCaptioner(config);
   const counted = calls ? countCalls(captioner, "caption", calls) : captioner;
   return h.track(
     await startCaptionHandler({ store, blobs: h.blobs, captioner: counted, config, logger: silentLogger }),
@@ -124,7 +130,7 @@ describe("caption-handler on NATS, s3rver and the HF wire format", () => {
     const submitted = await h.submit();
     await h.waitForEvent(submitted.event.requestId, "CaptionProduced");
     // what the runtime does on a redelivery or a replay: the same event, handled again
-    const handler = createCaptionHandler({ ...h, captioner: createAiProviders(h.config).captioner });
+    const handler = createCaptionHandler({ ...h, captioner: createCaptioner(h.config) });
     const ctx = { attempt: 2, maxAttempts: 3, signal: new AbortController().signal, logger: silentLogger };
     await handler.handle(submitted, ctx);
     await handler.onExhausted?.(submitted, new Error("late failure"), ctx);

@@ -1,19 +1,18 @@
-import type { Captioner } from "@reimagine/core/ai";
-import {
-  createStageHandler,
-  type StageHandlerDeps,
-  type StageStartDeps,
-  startStageHandler,
-} from "@reimagine/core/ai-stages";
-import type { Config } from "@reimagine/core/config";
-import type { EventHandler } from "@reimagine/core/runtime";
-import type { Stoppable } from "@reimagine/core/service";
+import type { BlobStore } from "@reimagine/blobs";
+import type { EventStore, JetStreamEventStore } from "@reimagine/eventstore";
+import { announceModel } from "@reimagine/inference";
+import type { Config, Logger, Stoppable } from "@reimagine/platform";
+import { createStageHandler, type EventHandler, failWith, startReactor } from "@reimagine/reactor";
+import type { Captioner } from "./captioners/captioner";
 import { readOriginal } from "./read-original";
 
 /** Durable consumer name of the caption stage, shared by all its instances. */
 export const CAPTION_HANDLER_NAME = "caption_handler";
 
-export interface CaptionHandlerDeps extends StageHandlerDeps {
+/** What the caption stage is built from. */
+export interface CaptionHandlerDeps {
+  store: EventStore;
+  blobs: BlobStore;
   captioner: Captioner;
   config: Pick<Config, "S3_BUCKET_ORIGINALS">;
 }
@@ -28,7 +27,6 @@ export function createCaptionHandler(deps: CaptionHandlerDeps): EventHandler {
     name: CAPTION_HANDLER_NAME,
     stage: "caption",
     store: deps.store,
-    provider: captioner.provider,
     async perform({ state }, ctx) {
       const original = await readOriginal(blobs, config.S3_BUCKET_ORIGINALS, state);
       const { caption, model, provider, latencyMs } = await captioner.caption(original, {
@@ -36,6 +34,8 @@ export function createCaptionHandler(deps: CaptionHandlerDeps): EventHandler {
       });
       return { caption, model, provider, latencyMs };
     },
+    giveUp: failWith(captioner.provider),
+    describe: ({ provider, model, latencyMs }) => ({ provider, model, latencyMs }),
   });
 }
 
@@ -43,6 +43,9 @@ export function createCaptionHandler(deps: CaptionHandlerDeps): EventHandler {
  * Starts a caption-handler instance in this process, competing with other instances for the shared
  * durable consumer. Used by its own main and by the all-in-one process.
  */
-export function startCaptionHandler(deps: CaptionHandlerDeps & StageStartDeps): Promise<Stoppable> {
-  return startStageHandler(deps, createCaptionHandler(deps), "caption-handler", deps.captioner);
+export function startCaptionHandler(
+  deps: CaptionHandlerDeps & { store: JetStreamEventStore; config: Config; logger: Logger },
+): Promise<Stoppable> {
+  announceModel(deps.logger, "caption-handler", deps.captioner);
+  return startReactor(deps.store, createCaptionHandler(deps), deps);
 }

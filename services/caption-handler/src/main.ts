@@ -1,8 +1,14 @@
-import { runStageWorker } from "@reimagine/core/ai-stages";
-import { loadConfig } from "@reimagine/core/config";
+import { createBlobStore } from "@reimagine/blobs";
+import { openEventStore } from "@reimagine/eventstore";
+import { runService } from "@reimagine/platform";
 import { startCaptionHandler } from "./caption-handler";
+import { createCaptioner } from "./captioners/create-captioner";
 
-// config → event store → blobs → AI providers → handler → probes → signals, as every stage is wired
-await runStageWorker("caption-handler", loadConfig(), (deps) =>
-  startCaptionHandler({ ...deps, captioner: deps.ai.captioner }),
-);
+await runService("caption-handler", async ({ config, logger, own }) => {
+  const store = own(await openEventStore(config, "caption-handler"));
+  const blobs = createBlobStore(config);
+  await blobs.ensureBuckets([config.S3_BUCKET_ORIGINALS]);
+  const captioner = createCaptioner(config, logger);
+  own(await startCaptionHandler({ store, blobs, captioner, config, logger }));
+  return { checks: { nats: () => store.ping(), blobs: () => blobs.ping() } };
+});

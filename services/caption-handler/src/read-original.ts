@@ -1,7 +1,7 @@
-import type { ImageInput } from "@reimagine/core/ai";
-import { StageInputError } from "@reimagine/core/ai-stages";
-import { BlobNotFoundError, type BlobStore, InvalidBlobKeyError } from "@reimagine/core/blobs";
-import type { RequestState } from "@reimagine/core/domain";
+import { BlobNotFoundError, type BlobStore, InvalidBlobKeyError } from "@reimagine/blobs";
+import type { RequestState } from "@reimagine/contracts";
+import { StageInputError } from "@reimagine/reactor";
+import type { ImageInput } from "./captioners/captioner";
 
 /**
  * The request's original image from the originals bucket. A missing object (or an unusable key)

@@ -12,3 +12,5 @@ export type { IdempotencyEntry, IdempotencyRecord, IdempotencyStore } from "./id
 export { InMemoryIdempotencyStore } from "./idempotency/in-memory-idempotency-store";
 export { idempotencyBucketName, openKvIdempotencyStore } from "./idempotency/kv-idempotency-store";
 export { openIdempotencyStore } from "./idempotency/open-idempotency-store";
+export { ImageRejectedError, type ImageRejectionCode } from "./upload/image-rejected-error";
+export { type ImageInfo, inspectImage } from "./upload/inspect-image";

@@ -1,6 +1,6 @@
-import type { GeneratedContentType } from "@reimagine/core/ai";
+import type { ImageContentType } from "@reimagine/contracts";
 
-const EXTENSION: Record<GeneratedContentType, string> = {
+const EXTENSION: Record<ImageContentType, string> = {
   "image/jpeg": "jpg",
   "image/png": "png",
   "image/webp": "webp",
@@ -11,6 +11,6 @@ const EXTENSION: Record<GeneratedContentType, string> = {
  * same for every delivery of one run, so a redelivery overwrites instead of leaking an object; an
  * operator retry (the next run) writes beside it and never over the image a past event names.
  */
-export function generatedImageKey(requestId: string, run: number, contentType: GeneratedContentType): string {
+export function generatedImageKey(requestId: string, run: number, contentType: ImageContentType): string {
   return `${requestId}/generated-${run}.${EXTENSION[contentType]}`;
 }

@@ -1,4 +1,4 @@
-import { assertValidKey } from "@reimagine/core/blobs";
+import { assertValidKey } from "@reimagine/blobs";
 import { describe, expect, it } from "vitest";
 import { generatedImageKey } from "./generated-image-key";
 

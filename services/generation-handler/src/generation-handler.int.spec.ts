@@ -1,13 +1,20 @@
-import { requestRetry } from "@reimagine/core/admin";
-import { createAiProviders } from "@reimagine/core/ai";
-import { countCalls, openStageHarness, type StageHarness } from "@reimagine/core/ai-stages/testing";
-import type { Config } from "@reimagine/core/config";
-import { causedBy, type JetStreamEventStore, newEvent } from "@reimagine/core/eventstore";
-import { inspectImage } from "@reimagine/core/images";
-import { silentLogger } from "@reimagine/core/logging";
-import { fakePng, modelLoadingResponse, waitFor } from "@reimagine/core/testing";
+import { inspectImage } from "@reimagine/command-api";
+import { causedBy, newEvent } from "@reimagine/contracts";
+import type { JetStreamEventStore } from "@reimagine/eventstore";
+import { requestRetry } from "@reimagine/operations";
+import type { Config } from "@reimagine/platform";
+import { silentLogger } from "@reimagine/platform";
+import {
+  countCalls,
+  fakePng,
+  modelLoadingResponse,
+  openStageHarness,
+  type StageHarness,
+  waitFor,
+} from "@reimagine/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGenerationHandler, startGenerationHandler } from "./generation-handler";
+import { createImageGenerator } from "./generators/create-image-generator";
 
 let h: StageHarness;
 beforeEach(async () => {
@@ -17,7 +24,7 @@ afterEach(() => h.cleanup());
 
 /** Starts an instance as the service does, with the HF generator on the fake server unless told. */
 async function start(config: Config = h.config, store: JetStreamEventStore = h.store, calls?: { n: number }) {
-  const { generator } = createAiProviders(config);
+  const generator = createImageGenerator(config);
   const counted = calls ? countCalls(generator, "generate", calls) : generator;
   return h.track(
     await startGenerationHandler({ store, blobs: h.blobs, generator: counted, config, logger: silentLogger }),
@@ -138,7 +145,7 @@ describe("generation-handler on NATS, s3rver and the HF wire format", () => {
     await start();
     const captioned = await h.submitCaptioned();
     await h.waitForEvent(captioned.event.requestId, "ImageGenerated");
-    const handler = createGenerationHandler({ ...h, generator: createAiProviders(h.config).generator });
+    const handler = createGenerationHandler({ ...h, generator: createImageGenerator(h.config) });
     const ctx = { attempt: 2, maxAttempts: 3, signal: new AbortController().signal, logger: silentLogger };
     await handler.handle(captioned, ctx);
     await handler.onExhausted?.(captioned, new Error("late failure"), ctx);
@@ -190,7 +197,7 @@ describe("generation-handler on NATS, s3rver and the HF wire format", () => {
   });
 
   it("drops and deletes a result that an operator retry superseded while it was being made", async () => {
-    const { generator } = createAiProviders(h.config);
+    const generator = createImageGenerator(h.config);
     let first = true;
     const racing = {
       ...generator,

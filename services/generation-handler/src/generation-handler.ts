@@ -1,20 +1,24 @@
-import type { ImageGenerator } from "@reimagine/core/ai";
+import type { BlobStore } from "@reimagine/blobs";
+import type { EventStore, JetStreamEventStore } from "@reimagine/eventstore";
+import { announceModel } from "@reimagine/inference";
+import type { Config, Logger, Stoppable } from "@reimagine/platform";
 import {
   createStageHandler,
-  type StageHandlerDeps,
+  type EventHandler,
+  failWith,
   StageInputError,
-  type StageStartDeps,
-  startStageHandler,
-} from "@reimagine/core/ai-stages";
-import type { Config } from "@reimagine/core/config";
-import type { EventHandler } from "@reimagine/core/runtime";
-import type { Stoppable } from "@reimagine/core/service";
+  startReactor,
+} from "@reimagine/reactor";
 import { generatedImageKey } from "./generated-image-key";
+import type { ImageGenerator } from "./generators/image-generator";
 
 /** Durable consumer name of the generation stage, shared by all its instances. */
 export const GENERATION_HANDLER_NAME = "generation_handler";
 
-export interface GenerationHandlerDeps extends StageHandlerDeps {
+/** What the generation stage is built from. */
+export interface GenerationHandlerDeps {
+  store: EventStore;
+  blobs: BlobStore;
   generator: ImageGenerator;
   config: Pick<Config, "S3_BUCKET_GENERATED">;
 }
@@ -31,7 +35,6 @@ export function createGenerationHandler(deps: GenerationHandlerDeps): EventHandl
     name: GENERATION_HANDLER_NAME,
     stage: "generation",
     store: deps.store,
-    provider: generator.provider,
     async perform({ state, run }, ctx) {
       if (!state.caption) throw new StageInputError(`request ${state.requestId} has no caption to draw`);
       const image = await generator.generate(state.caption, { signal: ctx.signal });
@@ -48,6 +51,8 @@ export function createGenerationHandler(deps: GenerationHandlerDeps): EventHandl
         latencyMs: image.latencyMs,
       };
     },
+    giveUp: failWith(generator.provider),
+    describe: ({ provider, model, latencyMs }) => ({ provider, model, latencyMs }),
     // A result the request did not take (a newer run owns the stage) would be an orphan.
     async discard(data, current) {
       if (current.generatedImageKey !== data.imageKey) await blobs.remove(bucket, data.imageKey);
@@ -59,6 +64,9 @@ export function createGenerationHandler(deps: GenerationHandlerDeps): EventHandl
  * Starts a generation-handler instance in this process, competing with other instances for the
  * shared durable consumer. Used by its own main and by the all-in-one process.
  */
-export function startGenerationHandler(deps: GenerationHandlerDeps & StageStartDeps): Promise<Stoppable> {
-  return startStageHandler(deps, createGenerationHandler(deps), "generation-handler", deps.generator);
+export function startGenerationHandler(
+  deps: GenerationHandlerDeps & { store: JetStreamEventStore; config: Config; logger: Logger },
+): Promise<Stoppable> {
+  announceModel(deps.logger, "generation-handler", deps.generator);
+  return startReactor(deps.store, createGenerationHandler(deps), deps);
 }

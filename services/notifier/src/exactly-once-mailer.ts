@@ -1,4 +1,4 @@
-import type { Logger } from "@reimagine/core/logging";
+import type { Logger } from "@reimagine/platform";
 import { ClaimHeldError, ClaimLease, type ClaimStore, decideClaim, type NotificationClaim } from "./claims";
 import { MailSendError, type MailTransport, type OutgoingMail } from "./mail";
 

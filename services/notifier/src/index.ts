@@ -9,5 +9,5 @@ export {
 export { type Delivery, ExactlyOnceMailer } from "./exactly-once-mailer";
 export { createMailTransport, type MailTransport } from "./mail";
 export { createNotifierHandler, NOTIFIER_NAME, type NotifierHandlerDeps } from "./notifier-handler";
-export { createNotifier, type NotifierDeps, type RunningNotifier, startNotifier } from "./start-notifier";
+export { createNotifier, type NotifierDeps, startNotifier } from "./start-notifier";
 export { verifyMailTransport } from "./verify-mail-transport";

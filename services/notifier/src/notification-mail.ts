@@ -1,4 +1,4 @@
-import type { RequestState } from "@reimagine/core/domain";
+import type { RequestState } from "@reimagine/contracts";
 import {
   InvalidRecipientError,
   notificationMessageId,

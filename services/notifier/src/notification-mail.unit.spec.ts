@@ -1,5 +1,5 @@
-import { foldRequest } from "@reimagine/core/domain";
-import { newRequestId, requestFlow } from "@reimagine/core/testing";
+import { foldRequest } from "@reimagine/contracts";
+import { newRequestId, requestFlow } from "@reimagine/testing";
 import { describe, expect, it } from "vitest";
 import { notificationMail } from "./notification-mail";
 

@@ -1,7 +1,8 @@
 import type { DomainEvent } from "@reimagine/contracts";
-import { causedBy, InMemoryEventStore, newEvent, type StoredEvent } from "@reimagine/core/eventstore";
-import { silentLogger } from "@reimagine/core/logging";
-import { type EventHandler, isRetryable } from "@reimagine/core/runtime";
+import { causedBy, newEvent } from "@reimagine/contracts";
+import { InMemoryEventStore, type StoredEvent } from "@reimagine/eventstore";
+import { silentLogger } from "@reimagine/platform";
+import { type EventHandler, isRetryable } from "@reimagine/reactor";
 import { describe, expect, it, vi } from "vitest";
 import { ClaimHeldError, claimKey, createInMemoryClaimStore } from "./claims";
 import { ExactlyOnceMailer } from "./exactly-once-mailer";

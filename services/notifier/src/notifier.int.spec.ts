@@ -3,12 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Kvm } from "@nats-io/kv";
 import type { AnyDomainEvent, DomainEvent } from "@reimagine/contracts";
-import { requestRetry } from "@reimagine/core/admin";
-import { type Config, loadConfig } from "@reimagine/core/config";
-import { connectNats, JetStreamEventStore } from "@reimagine/core/eventstore";
-import { silentLogger } from "@reimagine/core/logging";
-import { type EventHandler, HandlerRuntime } from "@reimagine/core/runtime";
-import { runtimeOptionsFrom } from "@reimagine/core/service";
+import { connectNats, JetStreamEventStore } from "@reimagine/eventstore";
+import { requestRetry } from "@reimagine/operations";
+import { type Config, loadConfig, silentLogger } from "@reimagine/platform";
+import { type EventHandler, HandlerRuntime, runtimeOptionsFrom } from "@reimagine/reactor";
 import {
   openTestStore,
   type SmtpSink,
@@ -17,7 +15,7 @@ import {
   type TestStore,
   testNatsUrl,
   waitFor,
-} from "@reimagine/core/testing";
+} from "@reimagine/testing";
 import { simpleParser } from "mailparser";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { claimBucketName, claimKey, openKvClaimStore } from "./claims";

@@ -1,4 +1,4 @@
-import { type Config, ConfigError } from "@reimagine/core/config";
+import { type Config, ConfigError } from "@reimagine/platform";
 
 /**
  * The base of every link in an email: PUBLIC_BASE_URL, else the command API on this host. Checked

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from "@reimagine/core/config";
+import { ConfigError, loadConfig } from "@reimagine/platform";
 import { describe, expect, it } from "vitest";
 import { publicBaseUrlOf, requestLinks } from "./public-base-url";
 

@@ -1,10 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import type { Config } from "@reimagine/core/config";
-import type { JetStreamEventStore } from "@reimagine/core/eventstore";
-import type { Logger } from "@reimagine/core/logging";
-import { type EventHandler, HandlerRuntime } from "@reimagine/core/runtime";
-import { runtimeOptionsFrom, type Stoppable } from "@reimagine/core/service";
+import type { JetStreamEventStore } from "@reimagine/eventstore";
+import type { Config, Logger, Stoppable } from "@reimagine/platform";
+import { type EventHandler, startReactor } from "@reimagine/reactor";
 import { openKvClaimStore } from "./claims";
 import { ExactlyOnceMailer } from "./exactly-once-mailer";
 import type { MailTransport } from "./mail";
@@ -19,11 +17,6 @@ export interface NotifierDeps {
   logger: Logger;
   /** The clock of claim leases; tests move it forward. */
   now?: () => number;
-}
-
-/** A running notifier: stop() lets in-flight sends finish (within SHUTDOWN_GRACE_MS) and hands back the rest. */
-export interface RunningNotifier extends Stoppable {
-  stop(): Promise<void>;
 }
 
 /** A notifier instance's name in claims: unique per process and start. */
@@ -54,9 +47,6 @@ export async function createNotifier(deps: NotifierDeps): Promise<EventHandler> 
  * Starts a notifier instance in this process on the shared durable consumer. Used by the
  * notifier's own main and by the all-in-one process.
  */
-export async function startNotifier(deps: NotifierDeps): Promise<RunningNotifier> {
-  const handler = await createNotifier(deps);
-  const runtime = new HandlerRuntime(deps.store, handler, runtimeOptionsFrom(deps.config, deps.logger));
-  await runtime.start();
-  return { name: "notifier", stop: () => runtime.stop() };
+export async function startNotifier(deps: NotifierDeps): Promise<Stoppable> {
+  return startReactor(deps.store, await createNotifier(deps), deps);
 }

@@ -1,4 +1,4 @@
-import type { Logger } from "@reimagine/core/logging";
+import type { Logger } from "@reimagine/platform";
 import { MailSendError, type MailTransport } from "./mail";
 
 /**

@@ -1,6 +1,6 @@
-import type { JetStreamEventStore } from "@reimagine/core/eventstore";
-import { type Database, pingDatabase } from "@reimagine/core/readmodel";
-import type { ReadinessCheck, ReadinessDetails } from "@reimagine/core/service";
+import type { JetStreamEventStore } from "@reimagine/eventstore";
+import type { ReadinessCheck, ReadinessDetails } from "@reimagine/platform";
+import { type Database, pingDatabase } from "@reimagine/readmodel";
 import type { Kysely } from "kysely";
 import type { Projector } from "./projector";
 

@@ -1,7 +1,6 @@
 import { MetricReader } from "@opentelemetry/sdk-metrics";
-import { silentLogger } from "@reimagine/core/logging";
-import { type Projection, requestsProjection, verifyProjection } from "@reimagine/core/readmodel";
-import { startTelemetry } from "@reimagine/core/telemetry";
+import { silentLogger, startTelemetry } from "@reimagine/platform";
+import { type Projection, requestsProjection, verifyProjection } from "@reimagine/readmodel";
 import {
   appendInterleaved,
   openTestDatabase,
@@ -10,7 +9,7 @@ import {
   type TestDatabase,
   type TestStore,
   waitFor,
-} from "@reimagine/core/testing";
+} from "@reimagine/testing";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Projector, type ProjectorDeps, startProjector } from "./projector";

@@ -1,15 +1,15 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type ConsumerMessages, DeliverPolicy, type JsMsg } from "@nats-io/jetstream";
-import { decodeEvent, type JetStreamEventStore, type StoredEvent } from "@reimagine/core/eventstore";
-import type { Logger } from "@reimagine/core/logging";
+import { decodeEvent, type JetStreamEventStore, type StoredEvent } from "@reimagine/eventstore";
+import type { Logger } from "@reimagine/platform";
+import { type BackoffPolicy, retryDelayMs } from "@reimagine/reactor";
 import {
   type Database,
   type Projection,
   projectBatch,
   readProjectionPosition,
   requestsProjection,
-} from "@reimagine/core/readmodel";
-import { type BackoffPolicy, retryDelayMs } from "@reimagine/core/runtime";
+} from "@reimagine/readmodel";
 import type { Kysely } from "kysely";
 import { nextBatches } from "./next-batches";
 import { PositionWaiters } from "./position-waiters";

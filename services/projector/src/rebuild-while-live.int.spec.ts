@@ -1,12 +1,12 @@
-import type { EventStore } from "@reimagine/core/eventstore";
-import { silentLogger } from "@reimagine/core/logging";
+import type { EventStore } from "@reimagine/eventstore";
+import { silentLogger } from "@reimagine/platform";
 import {
   listRequestRows,
   type Projection,
   rebuildProjection,
   requestsProjection,
   verifyProjection,
-} from "@reimagine/core/readmodel";
+} from "@reimagine/readmodel";
 import {
   appendInterleaved,
   openTestDatabase,
@@ -14,7 +14,7 @@ import {
   requestFlow,
   type TestDatabase,
   type TestStore,
-} from "@reimagine/core/testing";
+} from "@reimagine/testing";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Projector, startProjector } from "./projector";

@@ -1,5 +1,5 @@
-import type { StoredEvent } from "@reimagine/core/eventstore";
-import { contextFromTraceparent, tracer } from "@reimagine/core/telemetry";
+import type { StoredEvent } from "@reimagine/eventstore";
+import { contextFromTraceparent, tracer } from "@reimagine/platform";
 
 /**
  * One span per projected event, in the trace of the request that produced it (from the event's

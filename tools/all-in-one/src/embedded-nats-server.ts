@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import { connect } from "@nats-io/transport-node";
-import type { Logger } from "@reimagine/core/logging";
+import type { Logger } from "@reimagine/platform";
 
 /** No NATS could be found or started; the message says how to get one. */
 export class NatsUnavailableError extends Error {

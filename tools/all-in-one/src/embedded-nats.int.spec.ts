@@ -2,8 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "@nats-io/transport-node";
-import { loadConfig } from "@reimagine/core/config";
-import { silentLogger } from "@reimagine/core/logging";
+import { loadConfig, silentLogger } from "@reimagine/platform";
 import { describe, expect, it } from "vitest";
 import { ensureNats } from "./embedded-nats";
 

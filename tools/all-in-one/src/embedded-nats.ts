@@ -1,6 +1,5 @@
 import { join } from "node:path";
-import type { Config } from "@reimagine/core/config";
-import type { Logger } from "@reimagine/core/logging";
+import type { Config, Logger } from "@reimagine/platform";
 import { answers, startEmbeddedNatsServer } from "./embedded-nats-server";
 
 export interface NatsEndpoint {

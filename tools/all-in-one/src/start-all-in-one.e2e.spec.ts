@@ -6,10 +6,8 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { createCliContext, runCli } from "@reimagine/cli";
-import { loadConfig } from "@reimagine/core/config";
-import { silentLogger } from "@reimagine/core/logging";
-import { startTelemetry, type Telemetry } from "@reimagine/core/telemetry";
-import { makeJpeg, makePng, testNatsUrl, waitFor } from "@reimagine/core/testing";
+import { loadConfig, silentLogger, startTelemetry, type Telemetry } from "@reimagine/platform";
+import { makeJpeg, makePng, testNatsUrl, waitFor } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AllInOne, startAllInOne } from "./start-all-in-one";
 

@@ -1,14 +1,12 @@
-import { startCaptionHandler } from "@reimagine/caption-handler";
+import { createBlobStore } from "@reimagine/blobs";
+import { createCaptioner, startCaptionHandler } from "@reimagine/caption-handler";
 import { openIdempotencyStore, startCommandApi } from "@reimagine/command-api";
-import { createAiProviders } from "@reimagine/core/ai";
-import { createBlobStore } from "@reimagine/core/blobs";
-import type { Config } from "@reimagine/core/config";
-import type { Logger } from "@reimagine/core/logging";
-import { createDatabase, PostgresRequestStateReader } from "@reimagine/core/readmodel";
-import { openEventStore, type Stoppable } from "@reimagine/core/service";
-import { startGenerationHandler } from "@reimagine/generation-handler";
+import { openEventStore } from "@reimagine/eventstore";
+import { createImageGenerator, startGenerationHandler } from "@reimagine/generation-handler";
 import { createMailTransport, startNotifier } from "@reimagine/notifier";
+import type { Config, Logger, Stoppable } from "@reimagine/platform";
 import { startProjector } from "@reimagine/projector";
+import { createDatabase, PostgresRequestStateReader } from "@reimagine/readmodel";
 import { ensureNats } from "./embedded-nats";
 
 /** A running all-in-one: where it listens, what it connected to, and how to stop it all. */
@@ -40,11 +38,12 @@ export async function startAllInOne(base: Config, logger: Logger): Promise<AllIn
     const config = Object.freeze({ ...base, NATS_URL: nats.url }) as Config;
 
     const store = await openEventStore(config, "reimagine-all-in-one");
-    parts.push({ name: "nats connection", stop: () => store.nc.drain() });
+    parts.push(store);
     const database = await createDatabase(config, logger);
     parts.push({ name: "read model", stop: () => database.close() });
     const blobs = createBlobStore(config);
-    const { captioner, generator } = createAiProviders(config, logger);
+    const captioner = createCaptioner(config, logger);
+    const generator = createImageGenerator(config, logger);
     const transport = createMailTransport(config, logger);
     parts.push({ name: "mail transport", stop: () => transport.close() });
     const idempotency = await openIdempotencyStore(store, config);

@@ -1,6 +1,6 @@
-import { type Config, loadConfig } from "@reimagine/core/config";
-import type { JetStreamEventStore } from "@reimagine/core/eventstore";
-import { openEventStore } from "@reimagine/core/service";
+import type { JetStreamEventStore } from "@reimagine/eventstore";
+import { openEventStore } from "@reimagine/eventstore";
+import { type Config, loadConfig } from "@reimagine/platform";
 
 /** What a command may use; connections open on first use and close when the command ends. */
 export interface CliContext {

@@ -1,5 +1,5 @@
-import type { StoredEvent } from "@reimagine/core/eventstore";
-import { projectBatch, requestsProjection } from "@reimagine/core/readmodel";
+import type { StoredEvent } from "@reimagine/eventstore";
+import { projectBatch, requestsProjection } from "@reimagine/readmodel";
 import {
   imageSubmitted,
   newRequestId,
@@ -9,7 +9,7 @@ import {
   type TestDatabase,
   type TestStore,
   testDatabaseUrl,
-} from "@reimagine/core/testing";
+} from "@reimagine/testing";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cliAgainst } from "./testing/run-cli-against";

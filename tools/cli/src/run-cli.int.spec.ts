@@ -1,5 +1,5 @@
-import { loadConfig } from "@reimagine/core/config";
-import { newRequestId, openTestStore, requestFlow, type TestStore } from "@reimagine/core/testing";
+import { loadConfig } from "@reimagine/platform";
+import { newRequestId, openTestStore, requestFlow, type TestStore } from "@reimagine/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createCliContext } from "./cli-context";
 import { runCli } from "./run-cli";
@@ -62,7 +62,7 @@ describe("reimagine CLI against a real NATS", () => {
   it("export writes the log as JSON lines; import refuses a store that is not empty", async () => {
     await failedRequest();
     const chunks: string[] = [];
-    const { exportLog } = await import("@reimagine/core/admin");
+    const { exportLog } = await import("@reimagine/operations");
     await exportLog(t.store, (l) => void chunks.push(l));
     expect(chunks).toHaveLength(3);
     const refused = await cli("import", "/dev/null");

@@ -1,7 +1,7 @@
 import type { AnyDomainEvent } from "@reimagine/contracts";
-import { requestRetry } from "@reimagine/core/admin";
-import { encodeEvent } from "@reimagine/core/eventstore";
-import { countRequests, projections, rebuildProjection } from "@reimagine/core/readmodel";
+import { encodeEvent } from "@reimagine/eventstore";
+import { requestRetry } from "@reimagine/operations";
+import { countRequests, projections, rebuildProjection } from "@reimagine/readmodel";
 import {
   appendInterleaved,
   newRequestId,
@@ -10,7 +10,7 @@ import {
   startS3Server,
   type TestDatabase,
   type TestS3Server,
-} from "@reimagine/core/testing";
+} from "@reimagine/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCommandApi } from "../app/create-command-api";
 import { openTestApi, type TestApi } from "../testing/open-test-api";

@@ -1,5 +1,5 @@
-import { NotFailedError, requestRetry, UnknownRequestError } from "@reimagine/core/admin";
-import { listFailedRequests } from "@reimagine/core/readmodel";
+import { NotFailedError, requestRetry, UnknownRequestError } from "@reimagine/operations";
+import { listFailedRequests } from "@reimagine/readmodel";
 import type { Hono } from "hono";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";

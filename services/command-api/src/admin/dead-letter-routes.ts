@@ -1,4 +1,4 @@
-import { JetStreamEventStore, listDeadLetters, requeueDeadLetter } from "@reimagine/core/eventstore";
+import { JetStreamEventStore, listDeadLetters, requeueDeadLetter } from "@reimagine/eventstore";
 import type { Hono } from "hono";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";

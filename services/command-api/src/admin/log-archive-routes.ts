@@ -1,4 +1,4 @@
-import { exportLog, importLog } from "@reimagine/core/admin";
+import { exportLog, importLog } from "@reimagine/operations";
 import type { Hono } from "hono";
 import { stream } from "hono/streaming";
 import type { AppEnv } from "../app/app-env";

@@ -1,4 +1,4 @@
-import { pingDatabase } from "@reimagine/core/readmodel";
+import { pingDatabase } from "@reimagine/readmodel";
 import type { CommandApiDeps } from "../app/command-api-deps";
 import { ProblemError } from "../http/problem-error";
 import type { ReadModelDb } from "./read-model-access";

@@ -1,9 +1,4 @@
-import {
-  projections,
-  type RebuildProgress,
-  rebuildProjection,
-  verifyProjection,
-} from "@reimagine/core/readmodel";
+import { projections, type RebuildProgress, rebuildProjection, verifyProjection } from "@reimagine/readmodel";
 import type { Hono } from "hono";
 import { stream } from "hono/streaming";
 import type { AppEnv } from "../app/app-env";

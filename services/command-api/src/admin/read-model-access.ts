@@ -1,4 +1,4 @@
-import type { ReadModelDatabase } from "@reimagine/core/readmodel";
+import type { ReadModelDatabase } from "@reimagine/readmodel";
 
 /** The read model's query builder, as createDatabase opens it. */
 export type ReadModelDb = ReadModelDatabase["db"];

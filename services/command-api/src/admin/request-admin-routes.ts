@@ -1,5 +1,5 @@
-import { requestRetry, requestTimeline, UnknownRequestError } from "@reimagine/core/admin";
-import { assertRequestId } from "@reimagine/core/eventstore";
+import { assertRequestId } from "@reimagine/eventstore";
+import { requestRetry, requestTimeline, UnknownRequestError } from "@reimagine/operations";
 import type { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app/app-env";

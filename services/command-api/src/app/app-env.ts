@@ -1,5 +1,5 @@
 import type { HttpBindings } from "@hono/node-server";
-import type { Logger } from "@reimagine/core/logging";
+import type { Logger } from "@reimagine/platform";
 import type { RateLimitInfo } from "hono-rate-limiter";
 
 /** The Hono environment of the command API: node's socket when served, typed context variables. */

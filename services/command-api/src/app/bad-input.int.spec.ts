@@ -1,5 +1,5 @@
 import { Problem } from "@reimagine/contracts";
-import { makeHugePngHeader, makeJpeg, makeWebp } from "@reimagine/core/testing";
+import { makeHugePngHeader, makeJpeg, makeWebp } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
 

@@ -1,9 +1,7 @@
-import type { BlobStore } from "@reimagine/core/blobs";
-import type { Config } from "@reimagine/core/config";
-import type { RequestStateReader } from "@reimagine/core/domain";
-import type { EventStore } from "@reimagine/core/eventstore";
-import type { Logger } from "@reimagine/core/logging";
-import type { ReadinessCheck } from "@reimagine/core/service";
+import type { BlobStore } from "@reimagine/blobs";
+import type { EventStore } from "@reimagine/eventstore";
+import type { Config, Logger, ReadinessCheck } from "@reimagine/platform";
+import type { RequestStateReader } from "@reimagine/readmodel";
 import type { ReadModelAccess } from "../admin/read-model-access";
 import type { IdempotencyStore } from "../idempotency/idempotency-store";
 

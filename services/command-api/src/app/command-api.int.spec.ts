@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
-import { RegisterResponse, RequestStatusResponse } from "@reimagine/contracts";
-import { newEvent } from "@reimagine/core/eventstore";
-import { startTelemetry } from "@reimagine/core/telemetry";
-import { makeJpeg, makePng, startS3Server, type TestS3Server } from "@reimagine/core/testing";
+import { newEvent, RegisterResponse, RequestStatusResponse } from "@reimagine/contracts";
+import { startTelemetry } from "@reimagine/platform";
+import { makeJpeg, makePng, startS3Server, type TestS3Server } from "@reimagine/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { appendImageGenerated, openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
 import { createCommandApi } from "./create-command-api";

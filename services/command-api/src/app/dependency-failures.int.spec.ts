@@ -1,14 +1,14 @@
 import { createHash } from "node:crypto";
+import { S3BlobStore } from "@reimagine/blobs";
 import type { AnyDomainEvent } from "@reimagine/contracts";
-import { S3BlobStore } from "@reimagine/core/blobs";
 import {
   type AppendResult,
   type EventStore,
   EventStoreUnavailableError,
   type ExpectedVersion,
-} from "@reimagine/core/eventstore";
-import { silentLogger } from "@reimagine/core/logging";
-import { makeJpeg } from "@reimagine/core/testing";
+} from "@reimagine/eventstore";
+import { silentLogger } from "@reimagine/platform";
+import { makeJpeg } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
 import { createCommandApi } from "./create-command-api";

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LocalDiskBlobStore } from "@reimagine/core/blobs";
-import { makeJpeg, makePng } from "@reimagine/core/testing";
+import { LocalDiskBlobStore } from "@reimagine/blobs";
+import { makeJpeg, makePng } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendImageGenerated, openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
 import { createCommandApi } from "./create-command-api";

@@ -1,4 +1,4 @@
-import { makeJpeg } from "@reimagine/core/testing";
+import { makeJpeg } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
 

@@ -1,6 +1,6 @@
-import type { StoredEvent } from "@reimagine/core/eventstore";
-import { PostgresRequestStateReader, projectBatch, requestsProjection } from "@reimagine/core/readmodel";
-import { makeJpeg, openTestDatabase, type TestDatabase } from "@reimagine/core/testing";
+import type { StoredEvent } from "@reimagine/eventstore";
+import { PostgresRequestStateReader, projectBatch, requestsProjection } from "@reimagine/readmodel";
+import { makeJpeg, openTestDatabase, type TestDatabase } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
 import { createCommandApi } from "./create-command-api";

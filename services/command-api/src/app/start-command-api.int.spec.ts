@@ -1,5 +1,5 @@
 import { request as httpRequest } from "node:http";
-import { makeJpeg } from "@reimagine/core/testing";
+import { makeJpeg } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
 import { type RunningCommandApi, startCommandApi } from "./start-command-api";

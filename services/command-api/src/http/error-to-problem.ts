@@ -1,18 +1,17 @@
+import { BlobStoreError } from "@reimagine/blobs";
 import type { Problem } from "@reimagine/contracts";
+import {
+  DeadLetterNotFoundError,
+  EventStoreUnavailableError,
+  InvalidRequestIdError,
+} from "@reimagine/eventstore";
 import {
   InvalidArchiveError,
   NotFailedError,
   StoreNotEmptyError,
   UnknownRequestError,
-} from "@reimagine/core/admin";
-import { BlobStoreError } from "@reimagine/core/blobs";
-import {
-  DeadLetterNotFoundError,
-  EventStoreUnavailableError,
-  InvalidRequestIdError,
-} from "@reimagine/core/eventstore";
-import { ImageRejectedError } from "@reimagine/core/images";
-import { DatabaseUnavailableError } from "@reimagine/core/readmodel";
+} from "@reimagine/operations";
+import { DatabaseUnavailableError } from "@reimagine/readmodel";
 import { HTTPException } from "hono/http-exception";
 import {
   IdempotencyKeyBusyError,
@@ -21,6 +20,7 @@ import {
 } from "../idempotency/errors";
 import { InvalidEmailError } from "../registration/invalid-email-error";
 import { ReadModelUnavailableError } from "../status/reconnecting-reader";
+import { ImageRejectedError } from "../upload/image-rejected-error";
 import { UploadError, type UploadErrorCode } from "../upload/upload-error";
 import { UploadQueueFullError } from "../upload/upload-slots";
 import { ProblemError } from "./problem-error";

@@ -1,16 +1,15 @@
+import { BlobStoreError } from "@reimagine/blobs";
+import {
+  DeadLetterNotFoundError,
+  EventStoreUnavailableError,
+  InvalidRequestIdError,
+} from "@reimagine/eventstore";
 import {
   InvalidArchiveError,
   NotFailedError,
   StoreNotEmptyError,
   UnknownRequestError,
-} from "@reimagine/core/admin";
-import { BlobStoreError } from "@reimagine/core/blobs";
-import {
-  DeadLetterNotFoundError,
-  EventStoreUnavailableError,
-  InvalidRequestIdError,
-} from "@reimagine/core/eventstore";
-import { ImageRejectedError } from "@reimagine/core/images";
+} from "@reimagine/operations";
 import { describe, expect, it } from "vitest";
 import {
   IdempotencyKeyBusyError,
@@ -18,6 +17,7 @@ import {
   IdempotencyStoreUnavailableError,
 } from "../idempotency/errors";
 import { InvalidEmailError } from "../registration/invalid-email-error";
+import { ImageRejectedError } from "../upload/image-rejected-error";
 import { UploadError } from "../upload/upload-error";
 import { UploadQueueFullError } from "../upload/upload-slots";
 import { errorToProblem } from "./error-to-problem";

@@ -1,6 +1,6 @@
 import { context, SpanStatusCode } from "@opentelemetry/api";
-import type { Logger } from "@reimagine/core/logging";
-import { contextFromTraceparent, tracer } from "@reimagine/core/telemetry";
+import type { Logger } from "@reimagine/platform";
+import { contextFromTraceparent, tracer } from "@reimagine/platform";
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import type { AppEnv } from "../app/app-env";

@@ -1,4 +1,4 @@
-import { type KvRecordStore, KvRecordUnreadableError } from "@reimagine/core/kv";
+import { type KvRecordStore, KvRecordUnreadableError } from "@reimagine/eventstore";
 import { IdempotencyStoreUnavailableError } from "./errors";
 import type { IdempotencyRecord, IdempotencyStore } from "./idempotency-store";
 

@@ -1,4 +1,4 @@
-import { createInMemoryKvRecordStore } from "@reimagine/core/kv";
+import { createInMemoryKvRecordStore } from "@reimagine/eventstore";
 import { type IdempotencyEntry, IdempotencyRecord, type IdempotencyStore } from "./idempotency-store";
 import { idempotencyStoreOver } from "./idempotency-store-over";
 

@@ -1,5 +1,5 @@
 import { jetstreamManager } from "@nats-io/jetstream";
-import { openTestStore, type TestStore } from "@reimagine/core/testing";
+import { openTestStore, type TestStore } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IdempotencyStoreUnavailableError } from "./errors";
 import type { IdempotencyStore } from "./idempotency-store";

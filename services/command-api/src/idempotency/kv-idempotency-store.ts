@@ -1,5 +1,5 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
-import { openKvRecordStore } from "@reimagine/core/kv";
+import { openKvRecordStore } from "@reimagine/eventstore";
 import { IdempotencyStoreUnavailableError } from "./errors";
 import { IdempotencyRecord, type IdempotencyStore } from "./idempotency-store";
 import { idempotencyStoreOver } from "./idempotency-store-over";

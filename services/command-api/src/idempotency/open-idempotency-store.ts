@@ -1,5 +1,5 @@
-import type { Config } from "@reimagine/core/config";
-import type { JetStreamEventStore } from "@reimagine/core/eventstore";
+import type { JetStreamEventStore } from "@reimagine/eventstore";
+import type { Config } from "@reimagine/platform";
 import type { IdempotencyStore } from "./idempotency-store";
 import { openKvIdempotencyStore } from "./kv-idempotency-store";
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Logger } from "@reimagine/core/logging";
+import type { Logger } from "@reimagine/platform";
 import { v7 as uuidv7 } from "uuid";
 import { decideIdempotency } from "./decide-idempotency";
 import { IdempotencyKeyBusyError, IdempotencyKeyReusedError } from "./errors";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { silentLogger } from "@reimagine/core/logging";
+import { silentLogger } from "@reimagine/platform";
 import { describe, expect, it } from "vitest";
 import { IdempotencyKeyReusedError } from "./errors";
 import { InMemoryIdempotencyStore } from "./in-memory-idempotency-store";

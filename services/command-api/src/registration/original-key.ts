@@ -1,4 +1,4 @@
-import type { ImageInfo } from "@reimagine/core/images";
+import type { ImageInfo } from "../upload/inspect-image";
 
 const EXTENSIONS: Record<ImageInfo["format"], string> = { jpeg: "jpg", png: "png", webp: "webp" };
 

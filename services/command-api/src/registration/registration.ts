@@ -1,4 +1,4 @@
-import type { ImageInfo } from "@reimagine/core/images";
+import type { ImageInfo } from "../upload/inspect-image";
 
 /** A registration that passed every check: a deliverable-looking email and an image we can decode. */
 export interface Registration {

@@ -1,7 +1,8 @@
-import type { BlobStore } from "@reimagine/core/blobs";
-import { type EventStore, newEvent } from "@reimagine/core/eventstore";
-import type { Logger } from "@reimagine/core/logging";
-import { currentTraceparent } from "@reimagine/core/telemetry";
+import type { BlobStore } from "@reimagine/blobs";
+import { newEvent } from "@reimagine/contracts";
+import type { EventStore } from "@reimagine/eventstore";
+import type { Logger } from "@reimagine/platform";
+import { currentTraceparent } from "@reimagine/platform";
 import { v7 as uuidv7 } from "uuid";
 import { originalKey } from "./original-key";
 import type { Registration } from "./registration";

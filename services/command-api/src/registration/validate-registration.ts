@@ -1,4 +1,4 @@
-import { inspectImage } from "@reimagine/core/images";
+import { inspectImage } from "../upload/inspect-image";
 import type { ParsedUpload } from "../upload/parse-upload";
 import { checkEmail } from "./check-email";
 import type { Registration } from "./registration";

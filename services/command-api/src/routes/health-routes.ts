@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { type ReadinessCheck, runChecks } from "@reimagine/core/service";
+import { type ReadinessCheck, runChecks } from "@reimagine/platform";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
 

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { BlobNotFoundError } from "@reimagine/core/blobs";
+import { BlobNotFoundError } from "@reimagine/blobs";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
 import { methodNotAllowed } from "../http/method-not-allowed";

@@ -1,6 +1,7 @@
-import { foldRequest, type RequestState, type RequestStateReader } from "@reimagine/core/domain";
-import type { EventStore } from "@reimagine/core/eventstore";
-import type { Logger } from "@reimagine/core/logging";
+import { foldRequest, type RequestState } from "@reimagine/contracts";
+import type { EventStore } from "@reimagine/eventstore";
+import type { Logger } from "@reimagine/platform";
+import type { RequestStateReader } from "@reimagine/readmodel";
 
 export interface ReadRequestStateDeps {
   reader: RequestStateReader;

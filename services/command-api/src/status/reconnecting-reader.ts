@@ -1,5 +1,7 @@
-import type { RequestState, RequestStateReader } from "@reimagine/core/domain";
-import type { Logger } from "@reimagine/core/logging";
+import type { RequestState } from "@reimagine/contracts";
+import type { Config, Logger, Stoppable } from "@reimagine/platform";
+import { createDatabase, PostgresRequestStateReader, type RequestStateReader } from "@reimagine/readmodel";
+import type { ReadModelAccess, ReadModelDb } from "../admin/read-model-access";
 
 /** An open read model: its reader and how to close it. */
 export interface OpenedReader {
@@ -57,4 +59,35 @@ export class ReconnectingReader<T extends OpenedReader = OpenedReader> implement
     });
     return this.opening;
   }
+}
+
+/** The command API's read model, opened on first use: the status reader and the admin API's access to it. */
+export interface LazyReadModel extends Stoppable {
+  reader: ReconnectingReader<OpenedReader & { db: ReadModelDb }>;
+  admin: ReadModelAccess;
+}
+
+/**
+ * The read model as the command API uses it: opened lazily (submissions never wait for Postgres)
+ * and without migrating (the projector owns the schema); the admin API shares the same pool.
+ */
+export function lazyReadModel(config: Config, logger: Logger): LazyReadModel {
+  const reader = new ReconnectingReader(
+    async () => {
+      const database = await createDatabase(config, logger, { migrate: false });
+      logger.info({ database: database.describe() }, "read model connected");
+      return {
+        reader: new PostgresRequestStateReader(database.db),
+        db: database.db,
+        close: () => database.close(),
+      };
+    },
+    { logger },
+  );
+  return {
+    name: "read model",
+    reader,
+    admin: { db: async () => (await reader.opened()).db },
+    stop: () => reader.close(),
+  };
 }

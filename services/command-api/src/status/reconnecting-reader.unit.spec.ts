@@ -1,4 +1,4 @@
-import { silentLogger } from "@reimagine/core/logging";
+import { silentLogger } from "@reimagine/platform";
 import { describe, expect, it } from "vitest";
 import { ReadModelUnavailableError, ReconnectingReader } from "./reconnecting-reader";
 

@@ -1,5 +1,5 @@
 import type { RequestStatusResponse } from "@reimagine/contracts";
-import { maskEmail, type RequestState } from "@reimagine/core/domain";
+import { maskEmail, type RequestState } from "@reimagine/contracts";
 
 /** The path of a request's status, relative to the API's base URL. */
 export const statusPath = (requestId: string): string => `/api/v1/request/${requestId}`;

@@ -1,7 +1,5 @@
-import { RequestStatusResponse } from "@reimagine/contracts";
-import { foldRequest } from "@reimagine/core/domain";
-import { newEvent } from "@reimagine/core/eventstore";
-import { imageSubmitted, newRequestId } from "@reimagine/core/testing";
+import { foldRequest, newEvent, RequestStatusResponse } from "@reimagine/contracts";
+import { imageSubmitted, newRequestId } from "@reimagine/testing";
 import { describe, expect, it } from "vitest";
 import { toStatusResponse } from "./to-status-response";
 

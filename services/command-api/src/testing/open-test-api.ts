@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { jetstreamManager } from "@nats-io/jetstream";
+import { S3BlobStore } from "@reimagine/blobs";
 import type { AnyDomainEvent } from "@reimagine/contracts";
-import { S3BlobStore } from "@reimagine/core/blobs";
-import { loadConfig } from "@reimagine/core/config";
-import { foldRequest, type RequestState, type RequestStateReader } from "@reimagine/core/domain";
-import { type EventStore, type JetStreamEventStore, newEvent } from "@reimagine/core/eventstore";
-import { silentLogger } from "@reimagine/core/logging";
-import { openTestStore, startS3Server, type TestS3Server, type TestStore } from "@reimagine/core/testing";
+import { foldRequest, newEvent, type RequestState } from "@reimagine/contracts";
+import type { EventStore, JetStreamEventStore } from "@reimagine/eventstore";
+import { loadConfig, silentLogger } from "@reimagine/platform";
+import type { RequestStateReader } from "@reimagine/readmodel";
+import { openTestStore, startS3Server, type TestS3Server, type TestStore } from "@reimagine/testing";
 import { Client } from "minio";
 import type { CommandApiDeps } from "../app/command-api-deps";
 import { createCommandApi } from "../app/create-command-api";

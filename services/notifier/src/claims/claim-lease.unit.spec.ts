@@ -1,4 +1,4 @@
-import { silentLogger } from "@reimagine/core/logging";
+import { silentLogger } from "@reimagine/platform";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ClaimLease } from "./claim-lease";
 import { createInMemoryClaimStore } from "./in-memory-claim-store";

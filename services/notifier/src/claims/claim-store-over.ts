@@ -1,4 +1,4 @@
-import { type KvRecordEntry, type KvRecordStore, KvRecordUnreadableError } from "@reimagine/core/kv";
+import { type KvRecordEntry, type KvRecordStore, KvRecordUnreadableError } from "@reimagine/eventstore";
 import { type ClaimStore, UnreadableClaimError } from "./claim-store";
 import type { ClaimEntry, NotificationClaim } from "./notification-claim";
 

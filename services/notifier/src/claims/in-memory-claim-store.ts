@@ -1,4 +1,4 @@
-import { createInMemoryKvRecordStore } from "@reimagine/core/kv";
+import { createInMemoryKvRecordStore } from "@reimagine/eventstore";
 import type { ClaimStore } from "./claim-store";
 import { claimEntry, claimStoreOver } from "./claim-store-over";
 import { type ClaimEntry, NotificationClaim } from "./notification-claim";

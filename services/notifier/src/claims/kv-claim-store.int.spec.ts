@@ -1,5 +1,5 @@
 import { Kvm } from "@nats-io/kv";
-import { openTestStore, type TestStore } from "@reimagine/core/testing";
+import { openTestStore, type TestStore } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UnreadableClaimError } from "./claim-store";
 import { claimStoreContract } from "./claim-store.contract";

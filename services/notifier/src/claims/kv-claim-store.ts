@@ -1,5 +1,5 @@
-import type { JetStreamEventStore } from "@reimagine/core/eventstore";
-import { openKvRecordStore } from "@reimagine/core/kv";
+import type { JetStreamEventStore } from "@reimagine/eventstore";
+import { openKvRecordStore } from "@reimagine/eventstore";
 import type { ClaimStore } from "./claim-store";
 import { claimStoreOver } from "./claim-store-over";
 import { NotificationClaim } from "./notification-claim";

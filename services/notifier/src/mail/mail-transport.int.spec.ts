@@ -1,9 +1,8 @@
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, loadConfig } from "@reimagine/core/config";
-import { type Logger, silentLogger } from "@reimagine/core/logging";
-import { type SmtpSink, type SmtpSinkOptions, startSmtpSink } from "@reimagine/core/testing";
+import { ConfigError, type Logger, loadConfig, silentLogger } from "@reimagine/platform";
+import { type SmtpSink, type SmtpSinkOptions, startSmtpSink } from "@reimagine/testing";
 import { simpleParser } from "mailparser";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { closedPort } from "../testing/closed-port";

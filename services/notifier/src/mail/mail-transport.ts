@@ -1,6 +1,5 @@
-import type { Config } from "@reimagine/core/config";
-import type { Logger } from "@reimagine/core/logging";
-import { inSpan } from "@reimagine/core/telemetry";
+import type { Config, Logger } from "@reimagine/platform";
+import { inSpan } from "@reimagine/platform";
 import { createOutboxMailTransport } from "./outbox-mail-transport";
 import { createSmtpMailTransport } from "./smtp-mail-transport";
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { access, constants, mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { Logger } from "@reimagine/core/logging";
+import type { Logger } from "@reimagine/platform";
 import nodemailer from "nodemailer";
 import { MailSendError } from "./mail-errors";
 import type { MailTransport, OutgoingMail, SendResult } from "./mail-transport";

@@ -1,5 +1,5 @@
-import { ConfigError } from "@reimagine/core/config";
-import type { Logger } from "@reimagine/core/logging";
+import type { Logger } from "@reimagine/platform";
+import { ConfigError } from "@reimagine/platform";
 import nodemailer from "nodemailer";
 import { parseConnectionUrl } from "nodemailer/lib/shared";
 import type { SMTPTransportOptions } from "nodemailer/lib/smtp-transport";

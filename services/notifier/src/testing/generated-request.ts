@@ -1,8 +1,8 @@
 // Test support: a request whose image was generated, i.e. whose notification is due.
 import type { DomainEvent } from "@reimagine/contracts";
-import type { EventStore, StoredEvent } from "@reimagine/core/eventstore";
-import type { HandlerContext } from "@reimagine/core/runtime";
-import { newRequestId, requestFlow } from "@reimagine/core/testing";
+import type { EventStore, StoredEvent } from "@reimagine/eventstore";
+import type { HandlerContext } from "@reimagine/reactor";
+import { newRequestId, requestFlow } from "@reimagine/testing";
 
 /** Appends ImageSubmitted, CaptionProduced and ImageGenerated for a new request. */
 export async function generatedRequest(

@@ -1,4 +1,4 @@
-import { listDeadLetters, requeueDeadLetter } from "@reimagine/core/eventstore";
+import { listDeadLetters, requeueDeadLetter } from "@reimagine/eventstore";
 import type { CliContext } from "../cli-context";
 import { CliError } from "../cli-error";
 

@@ -1,5 +1,5 @@
-import { requestTimeline } from "@reimagine/core/admin";
-import { assertRequestId } from "@reimagine/core/eventstore";
+import { assertRequestId } from "@reimagine/eventstore";
+import { requestTimeline } from "@reimagine/operations";
 import type { CliContext } from "../cli-context";
 
 /** `reimagine events <id>`: the ordered history of one request as a timeline, or JSON. */

@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import { exportLog, importLog } from "@reimagine/core/admin";
+import { exportLog, importLog } from "@reimagine/operations";
 import type { CliContext } from "../cli-context";
 import { parseSince } from "../parse-since";
 

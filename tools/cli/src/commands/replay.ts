@@ -10,7 +10,7 @@ import { withDatabase } from "./with-database";
 export async function replayCommand(ctx: CliContext, options: { projection: string }): Promise<void> {
   const store = await ctx.store();
   const result = await withDatabase(ctx, async (db) => {
-    const readmodel = await import("@reimagine/core/readmodel");
+    const readmodel = await import("@reimagine/readmodel");
     const projection = readmodel.projections[options.projection as keyof typeof readmodel.projections];
     if (!projection) {
       throw new CliError(

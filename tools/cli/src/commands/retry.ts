@@ -1,5 +1,5 @@
-import { requestRetry } from "@reimagine/core/admin";
-import { assertRequestId } from "@reimagine/core/eventstore";
+import { assertRequestId } from "@reimagine/eventstore";
+import { requestRetry } from "@reimagine/operations";
 import type { CliContext } from "../cli-context";
 import { CliError } from "../cli-error";
 import { parseSince } from "../parse-since";
@@ -30,7 +30,7 @@ export async function retryCommand(
   if (!options.failed) throw new CliError("retry needs a request id, or --failed", 2);
   const since = options.since ? parseSince(options.since) : undefined;
   const failed = await withDatabase(ctx, async (db) => {
-    const { listFailedRequests } = await import("@reimagine/core/readmodel");
+    const { listFailedRequests } = await import("@reimagine/readmodel");
     return listFailedRequests(db, { since });
   });
   let retried = 0;

@@ -1,6 +1,6 @@
-import { UnknownRequestError } from "@reimagine/core/admin";
-import { foldRequest, maskEmail, type RequestState } from "@reimagine/core/domain";
-import { assertRequestId } from "@reimagine/core/eventstore";
+import { foldRequest, maskEmail, type RequestState } from "@reimagine/contracts";
+import { assertRequestId } from "@reimagine/eventstore";
+import { UnknownRequestError } from "@reimagine/operations";
 import type { CliContext } from "../cli-context";
 import { withDatabase } from "./with-database";
 
@@ -11,7 +11,7 @@ import { withDatabase } from "./with-database";
 export async function statusCommand(ctx: CliContext, id: string, options: { json?: boolean }): Promise<void> {
   assertRequestId(id);
   const projected = await withDatabase(ctx, async (db) => {
-    const { PostgresRequestStateReader } = await import("@reimagine/core/readmodel");
+    const { PostgresRequestStateReader } = await import("@reimagine/readmodel");
     return new PostgresRequestStateReader(db).get(id);
   });
   let state: RequestState | null = projected;

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { describeEvent } from "@reimagine/core/admin";
+import { describeEvent } from "@reimagine/operations";
 import type { CliContext } from "../cli-context";
 import { CliError } from "../cli-error";
 

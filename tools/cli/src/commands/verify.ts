@@ -6,7 +6,7 @@ import { withDatabase } from "./with-database";
 export async function verifyCommand(ctx: CliContext, options: { json?: boolean }): Promise<void> {
   const store = await ctx.store();
   const report = await withDatabase(ctx, async (db) => {
-    const { verifyProjection } = await import("@reimagine/core/readmodel");
+    const { verifyProjection } = await import("@reimagine/readmodel");
     return verifyProjection({ db, store });
   });
   if (options.json) ctx.out(JSON.stringify(report, null, 2));

@@ -1,5 +1,5 @@
-import { loadConfig } from "@reimagine/core/config";
-import { type TestStore, testNatsUrl } from "@reimagine/core/testing";
+import { loadConfig } from "@reimagine/platform";
+import { type TestStore, testNatsUrl } from "@reimagine/testing";
 import { createCliContext } from "../cli-context";
 import { runCli } from "../run-cli";
 

@@ -1,0 +1,143 @@
+import type { RequestStatusName } from "../api";
+import type { AnyDomainEvent } from "../events/domain-event";
+import type { Stage } from "../events/stage";
+
+/** Everything the system knows about one request, folded from its events. */
+export interface RequestState {
+  requestId: string;
+  /** False until ImageSubmitted: nothing else can come first. */
+  submitted: boolean;
+  status: RequestStatusName;
+  email: string | null;
+  originalKey: string | null;
+  originalContentType: string | null;
+  caption: string | null;
+  captionProvider: string | null;
+  captionModel: string | null;
+  generatedImageKey: string | null;
+  generatedContentType: string | null;
+  generationProvider: string | null;
+  notificationMessageId: string | null;
+  error: { stage: Stage; message: string; attempts: number } | null;
+  /** How many operator retries each stage has had: part of a re-run's identity. */
+  retries: Record<Stage, number>;
+  createdAt: string | null;
+  updatedAt: string | null;
+  history: { type: string; at: string }[];
+}
+
+/** The state of a request no event has touched yet. */
+export function initialRequestState(requestId: string): RequestState {
+  return {
+    requestId,
+    submitted: false,
+    status: "pending",
+    email: null,
+    originalKey: null,
+    originalContentType: null,
+    caption: null,
+    captionProvider: null,
+    captionModel: null,
+    generatedImageKey: null,
+    generatedContentType: null,
+    generationProvider: null,
+    notificationMessageId: null,
+    error: null,
+    retries: { caption: 0, generation: 0, notification: 0 },
+    createdAt: null,
+    updatedAt: null,
+    history: [],
+  };
+}
+
+/** The status a stage's retry goes back to: the status in which that stage is due. */
+const statusBefore: Record<Stage, RequestStatusName> = {
+  caption: "pending",
+  generation: "captioned",
+  notification: "generated",
+};
+
+/** Applies one event to the state. Pure: the projector, the API and the handlers all use it. */
+export function evolveRequest(state: RequestState, event: AnyDomainEvent): RequestState {
+  const s: RequestState = {
+    ...state,
+    updatedAt: event.occurredAt,
+    history: [...state.history, { type: event.type, at: event.occurredAt }],
+  };
+  switch (event.type) {
+    case "ImageSubmitted":
+      return {
+        ...s,
+        submitted: true,
+        status: "pending",
+        email: event.data.email,
+        originalKey: event.data.originalKey,
+        originalContentType: event.data.contentType,
+        createdAt: event.occurredAt,
+      };
+    case "CaptionProduced":
+      return {
+        ...s,
+        status: "captioned",
+        caption: event.data.caption,
+        captionProvider: event.data.provider,
+        captionModel: event.data.model,
+        error: null,
+      };
+    case "ImageGenerated":
+      return {
+        ...s,
+        status: "generated",
+        generatedImageKey: event.data.imageKey,
+        generatedContentType: event.data.contentType,
+        generationProvider: event.data.provider,
+        error: null,
+      };
+    case "UserNotified":
+      return { ...s, status: "notified", notificationMessageId: event.data.messageId, error: null };
+    case "CaptionFailed":
+      return { ...s, status: "failed", error: failure("caption", event.data) };
+    case "GenerationFailed":
+      return { ...s, status: "failed", error: failure("generation", event.data) };
+    case "NotificationFailed":
+      return { ...s, status: "failed", error: failure("notification", event.data) };
+    case "RetryRequested":
+      return {
+        ...s,
+        status: statusBefore[event.data.stage],
+        error: null,
+        retries: { ...s.retries, [event.data.stage]: s.retries[event.data.stage] + 1 },
+      };
+  }
+}
+
+function failure(stage: Stage, data: { reason: string; attempts: number }) {
+  return { stage, message: data.reason, attempts: data.attempts };
+}
+
+/** Folds a whole history. */
+export function foldRequest(requestId: string, events: Iterable<AnyDomainEvent>): RequestState {
+  let state = initialRequestState(requestId);
+  for (const e of events) state = evolveRequest(state, e);
+  return state;
+}
+
+/** The stage that should run next for this request, or null when none is due. */
+export function dueStage(state: RequestState): Stage | null {
+  if (!state.submitted) return null;
+  switch (state.status) {
+    case "pending":
+      return "caption";
+    case "captioned":
+      return "generation";
+    case "generated":
+      return "notification";
+    default:
+      return null;
+  }
+}
+
+/** The stage that failed last, if the request is failed: what an operator's retry re-runs. */
+export function failedStage(state: RequestState): Stage | null {
+  return state.status === "failed" ? (state.error?.stage ?? null) : null;
+}

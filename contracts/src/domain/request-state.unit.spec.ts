@@ -1,0 +1,89 @@
+import type { AnyDomainEvent } from "@reimagine/contracts";
+import { captionProduced, imageSubmitted, newRequestId } from "@reimagine/testing";
+import { describe, expect, it } from "vitest";
+import { newEvent } from "../events/new-event";
+import { dueStage, failedStage, foldRequest } from "./request-state";
+
+const given = (...events: AnyDomainEvent[]) => foldRequest(events[0]!.requestId, events);
+const meta = (cause: AnyDomainEvent) => ({ correlationId: cause.requestId, causationId: cause.id });
+
+describe("request state", () => {
+  const id = newRequestId();
+  const submitted = imageSubmitted(id, { email: "ann@example.com" });
+  const captioned = captionProduced(submitted, "a red boat");
+  const generated = newEvent(
+    "ImageGenerated",
+    id,
+    {
+      imageKey: `${id}/generated.png`,
+      contentType: "image/png",
+      bytes: 10,
+      width: 512,
+      height: 512,
+      model: "m",
+      provider: "offline",
+      latencyMs: 3,
+    },
+    meta(captioned),
+  );
+  const notified = newEvent(
+    "UserNotified",
+    id,
+    { messageId: "<x@y>", recipientDomain: "example.com" },
+    meta(generated),
+  );
+  const genFailed = newEvent(
+    "GenerationFailed",
+    id,
+    { reason: "HTTP 500", attempts: 6, httpStatus: 500 },
+    meta(captioned),
+  );
+  const retry = newEvent("RetryRequested", id, { stage: "generation", requestedBy: "ops" }, meta(genFailed));
+
+  it("is nothing and due nowhere before ImageSubmitted", () => {
+    const s = foldRequest(id, []);
+    expect(s.submitted).toBe(false);
+    expect(dueStage(s)).toBeNull();
+  });
+
+  it("walks pending → captioned → generated → notified, each stage due in turn", () => {
+    expect(dueStage(given(submitted))).toBe("caption");
+    const c = given(submitted, captioned);
+    expect([c.status, c.caption, dueStage(c)]).toEqual(["captioned", "a red boat", "generation"]);
+    const g = given(submitted, captioned, generated);
+    expect([g.status, g.generatedImageKey, dueStage(g)]).toEqual([
+      "generated",
+      `${id}/generated.png`,
+      "notification",
+    ]);
+    const n = given(submitted, captioned, generated, notified);
+    expect([n.status, dueStage(n)]).toEqual(["notified", null]);
+    expect(n.history.map((h) => h.type)).toEqual([
+      "ImageSubmitted",
+      "CaptionProduced",
+      "ImageGenerated",
+      "UserNotified",
+    ]);
+    expect(n.createdAt).toBe(submitted.occurredAt);
+    expect(n.updatedAt).toBe(notified.occurredAt);
+  });
+
+  it("a failure stops the flow and names the stage", () => {
+    const f = given(submitted, captioned, genFailed);
+    expect(f.status).toBe("failed");
+    expect(f.error).toEqual({ stage: "generation", message: "HTTP 500", attempts: 6 });
+    expect(dueStage(f)).toBeNull();
+    expect(failedStage(f)).toBe("generation");
+  });
+
+  it("a retry makes the failed stage due again and counts the retry", () => {
+    const r = given(submitted, captioned, genFailed, retry);
+    expect([r.status, r.error, dueStage(r), r.retries.generation]).toEqual([
+      "captioned",
+      null,
+      "generation",
+      1,
+    ]);
+    expect(given(submitted, captioned, genFailed, retry, generated).status).toBe("generated");
+  });
+});

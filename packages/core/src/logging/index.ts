@@ -1,1 +1,0 @@
-export { createLogger, type Logger, silentLogger } from "./logger";

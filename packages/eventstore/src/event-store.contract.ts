@@ -1,0 +1,131 @@
+import { InvalidEventError } from "@reimagine/contracts";
+import { captionProduced, imageSubmitted, newRequestId } from "@reimagine/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConcurrencyError } from "./errors";
+import { InvalidRequestIdError } from "./request-id";
+import type { EventStore } from "./types";
+
+/** The behaviour every EventStore adapter must have; run by each adapter's spec. */
+export function eventStoreContract(
+  name: string,
+  open: () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>,
+): void {
+  describe(`${name}: EventStore contract`, () => {
+    let store: EventStore;
+    let cleanup: () => Promise<void>;
+    beforeAll(async () => {
+      ({ store, cleanup } = await open());
+    });
+    afterAll(async () => cleanup?.());
+
+    it("appends to a new request with no_stream and reads it back in order", async () => {
+      const id = newRequestId();
+      const first = imageSubmitted(id);
+      const r1 = await store.append(id, [first], "no_stream");
+      const second = captionProduced(first);
+      const r2 = await store.append(id, [second], r1.nextExpectedVersion);
+      expect(r2.nextExpectedVersion).toBeGreaterThan(r1.nextExpectedVersion);
+      const history = await store.readRequest(id);
+      expect(history.events.map((s) => s.event.id)).toEqual([first.id, second.id]);
+      expect(history.events[1]!.event).toEqual(second);
+      expect(history.version).toBe(r2.nextExpectedVersion);
+    });
+
+    it("reads an unknown request as empty with version 0", async () => {
+      expect(await store.readRequest(newRequestId())).toEqual({ events: [], version: 0 });
+    });
+
+    it("rejects no_stream when the request already has events", async () => {
+      const id = newRequestId();
+      await store.append(id, [imageSubmitted(id)], "no_stream");
+      await expect(store.append(id, [imageSubmitted(id)], "no_stream")).rejects.toBeInstanceOf(
+        ConcurrencyError,
+      );
+    });
+
+    it("rejects a stale expected version and keeps the history unchanged", async () => {
+      const id = newRequestId();
+      const first = imageSubmitted(id);
+      const r1 = await store.append(id, [first], "no_stream");
+      await store.append(id, [captionProduced(first, "one")], r1.nextExpectedVersion);
+      const err = await store
+        .append(id, [captionProduced(first, "two")], r1.nextExpectedVersion)
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConcurrencyError);
+      const history = await store.readRequest(id);
+      expect(history.events).toHaveLength(2);
+    });
+
+    it("treats a repeated append of the same events as a no-op", async () => {
+      const id = newRequestId();
+      const first = imageSubmitted(id);
+      const r1 = await store.append(id, [first], "no_stream");
+      const again = await store.append(id, [first], "no_stream");
+      expect(again.duplicate).toBe(true);
+      expect(again.positions).toEqual(r1.positions);
+      expect((await store.readRequest(id)).events).toHaveLength(1);
+    });
+
+    it("appends several events in one call, in order", async () => {
+      const id = newRequestId();
+      const first = imageSubmitted(id);
+      const events = [first, captionProduced(first, "a"), captionProduced(first, "b")];
+      const r = await store.append(id, events, "no_stream");
+      expect(r.positions).toHaveLength(3);
+      expect([...r.positions].sort((a, b) => a - b)).toEqual(r.positions);
+      expect((await store.readRequest(id)).events.map((s) => s.event.id)).toEqual(events.map((e) => e.id));
+    });
+
+    it("with expected 'any' appends after whatever is there", async () => {
+      const id = newRequestId();
+      const first = imageSubmitted(id);
+      await store.append(id, [first], "any");
+      await store.append(id, [captionProduced(first)], "any");
+      expect((await store.readRequest(id)).events).toHaveLength(2);
+    });
+
+    it("validates every event on write: bad metadata or another request's event is refused, nothing stored", async () => {
+      const id = newRequestId();
+      const bad = imageSubmitted(id);
+      (bad.metadata as { causationId: unknown }).causationId = null;
+      await expect(store.append(id, [bad], "no_stream")).rejects.toBeInstanceOf(InvalidEventError);
+      await expect(store.append(id, [imageSubmitted(newRequestId())], "no_stream")).rejects.toBeInstanceOf(
+        InvalidEventError,
+      );
+      expect(await store.readRequest(id)).toEqual({ events: [], version: 0 });
+    });
+
+    it("refuses a request id that is not a UUID (it would become a subject)", async () => {
+      await expect(store.readRequest("x.>")).rejects.toBeInstanceOf(InvalidRequestIdError);
+    });
+
+    it("reads everything from a position, in global order", async () => {
+      const head = await store.headPosition();
+      const ids = [newRequestId(), newRequestId()];
+      const submitted = ids.map((id) => imageSubmitted(id));
+      for (const e of submitted) await store.append(e.requestId, [e], "no_stream");
+      const seen = [];
+      for await (const s of store.readAll({ fromPosition: head + 1 })) seen.push(s);
+      expect(seen.map((s) => s.event.id)).toEqual(submitted.map((e) => e.id));
+      expect(seen[1]!.position).toBeGreaterThan(seen[0]!.position);
+      expect(await store.headPosition()).toBe(seen[1]!.position);
+    });
+
+    it("lets exactly one of many concurrent appenders win each version", async () => {
+      const id = newRequestId();
+      const first = imageSubmitted(id);
+      let version = (await store.append(id, [first], "no_stream")).nextExpectedVersion;
+      for (let round = 0; round < 5; round++) {
+        const contenders = Array.from({ length: 16 }, (_, i) => captionProduced(first, `r${round}c${i}`));
+        const results = await Promise.allSettled(contenders.map((e) => store.append(id, [e], version)));
+        const won = results.filter((r) => r.status === "fulfilled");
+        const lost = results.filter((r) => r.status === "rejected");
+        expect(won).toHaveLength(1);
+        for (const l of lost) expect((l as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError);
+        version = (won[0] as PromiseFulfilledResult<{ nextExpectedVersion: number }>).value
+          .nextExpectedVersion;
+      }
+      expect((await store.readRequest(id)).events).toHaveLength(6);
+    });
+  });
+}

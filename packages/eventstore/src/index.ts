@@ -1,0 +1,22 @@
+export { decodeEvent, EVENT_TYPE_HEADER, encodeEvent, REQUEST_ID_HEADER, TRACEPARENT_HEADER } from "./codec";
+export {
+  type DeadLetter,
+  DeadLetterNotFoundError,
+  deadLetter,
+  listDeadLetters,
+  requeueDeadLetter,
+} from "./dead-letters";
+export { type DurableConsumerOptions, ensureDurableConsumer } from "./durable-consumer";
+export { ConcurrencyError, EventStoreUnavailableError } from "./errors";
+export { InMemoryEventStore } from "./in-memory-event-store";
+export { JetStreamEventStore } from "./jetstream-event-store";
+export { createInMemoryKvRecordStore, type InMemoryKvRecordStore } from "./kv/in-memory-kv-record-store";
+export type { KvRecordEntry, KvRecordSchema, KvRecordStore } from "./kv/kv-record-store";
+export { KvRecordUnreadableError } from "./kv/kv-record-unreadable-error";
+export { type KvRecordStoreOptions, openKvRecordStore } from "./kv/open-kv-record-store";
+export { connectNats, type NatsConnection } from "./nats-connection";
+export { natsUrlOf, openEventStore } from "./open-event-store";
+export { assertRequestId, InvalidRequestIdError } from "./request-id";
+export { ensureStreams, type StreamOptions } from "./stream-setup";
+export { type SubjectLayout, subjectLayout } from "./subjects";
+export type { AppendResult, EventStore, ExpectedVersion, RequestHistory, StoredEvent } from "./types";

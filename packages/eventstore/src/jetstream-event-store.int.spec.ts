@@ -1,0 +1,110 @@
+import { imageSubmitted, newRequestId, openTestStore } from "@reimagine/testing";
+import { describe, expect, it } from "vitest";
+import { eventStoreContract } from "./event-store.contract";
+
+eventStoreContract("JetStreamEventStore", openTestStore);
+
+describe("JetStreamEventStore on a real NATS", () => {
+  it("is idempotent for a retried append after the dedupe window has passed", async () => {
+    const t = await openTestStore({ duplicateWindowMs: 1000 });
+    try {
+      const id = newRequestId();
+      const first = imageSubmitted(id);
+      const r1 = await t.store.append(id, [first], "no_stream");
+      await new Promise((r) => setTimeout(r, 1500));
+      const again = await t.store.append(id, [first], "no_stream");
+      expect(again.positions).toEqual(r1.positions);
+      expect((await t.store.readRequest(id)).events).toHaveLength(1);
+      // an "any" retry of the same event is also a no-op, found by its id
+      const any = await t.store.append(id, [first], "any");
+      expect(any.positions).toEqual(r1.positions);
+      expect((await t.store.readRequest(id)).events).toHaveLength(1);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it("reports duplicate from JetStream's own dedupe inside the window", async () => {
+    const t = await openTestStore();
+    try {
+      const id = newRequestId();
+      const first = imageSubmitted(id);
+      await t.store.append(id, [first], "no_stream");
+      const r = await t.store.append(id, [first], 1_000_000);
+      expect(r.duplicate).toBe(true);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it("replays 10,000 events in order from the start and from a middle position", async () => {
+    const t = await openTestStore();
+    try {
+      const total = 10_000;
+      const ids: string[] = [];
+      const batch = 250;
+      for (let i = 0; i < total; i += batch) {
+        const events = Array.from({ length: batch }, () => imageSubmitted(newRequestId()));
+        ids.push(...events.map((e) => e.id));
+        await Promise.all(events.map((e) => t.store.append(e.requestId, [e], "no_stream")));
+      }
+      const seen: number[] = [];
+      const seenIds = new Set<string>();
+      for await (const s of t.store.readAll()) {
+        seen.push(s.position);
+        seenIds.add(s.event.id);
+      }
+      expect(seen).toHaveLength(total);
+      expect(seen).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+      expect(seenIds).toEqual(new Set(ids));
+      let count = 0;
+      for await (const s of t.store.readAll({ fromPosition: 9_001 })) {
+        expect(s.position).toBe(9_001 + count);
+        count++;
+      }
+      expect(count).toBe(1_000);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it("creates its streams idempotently and keeps the configured limits", async () => {
+    const t = await openTestStore();
+    try {
+      const { JetStreamEventStore } = await import("./jetstream-event-store");
+      await JetStreamEventStore.open(t.nc, t.layout, { replicas: 1, duplicateWindowMs: 30_000 });
+      const info = await t.store.jsm.streams.info(t.layout.stream);
+      expect(info.config.storage).toBe("file");
+      expect(info.config.duplicate_window).toBe(30_000 * 1_000_000);
+      expect(info.config.deny_delete).toBe(true);
+      expect(info.config.num_replicas).toBe(1);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
+describe("JetStreamEventStore.watchRequest", () => {
+  it("yields the history and then events appended later, until aborted", async () => {
+    const t = await openTestStore();
+    try {
+      const id = newRequestId();
+      const first = imageSubmitted(id);
+      const r = await t.store.append(id, [first], "no_stream");
+      const controller = new AbortController();
+      const seen: string[] = [];
+      const watching = (async () => {
+        for await (const s of t.store.watchRequest(id, { signal: controller.signal })) {
+          seen.push(s.event.type);
+          if (seen.length === 2) controller.abort();
+        }
+      })();
+      const { captionProduced } = await import("@reimagine/testing");
+      await t.store.append(id, [captionProduced(first)], r.nextExpectedVersion);
+      await watching;
+      expect(seen).toEqual(["ImageSubmitted", "CaptionProduced"]);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});

@@ -1,0 +1,261 @@
+import {
+  DeliverPolicy,
+  JetStreamApiError,
+  type JetStreamClient,
+  type JetStreamManager,
+  jetstream,
+  jetstreamManager,
+} from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { SpanKind, trace } from "@opentelemetry/api";
+import type { AnyDomainEvent } from "@reimagine/contracts";
+import { inSpan, instruments } from "@reimagine/platform";
+import { assertAppendable } from "./assert-appendable";
+import { decodeEvent, encodeEvent } from "./codec";
+import { ConcurrencyError, EventStoreUnavailableError } from "./errors";
+import { assertRequestId } from "./request-id";
+import { ensureStreams, type StreamOptions } from "./stream-setup";
+import type { SubjectLayout } from "./subjects";
+import type { AppendResult, EventStore, ExpectedVersion, RequestHistory, StoredEvent } from "./types";
+
+/** JetStream's error code for a failed Nats-Expected-Last-Subject-Sequence check. */
+const WRONG_LAST_SUBJECT_SEQUENCE = 10071;
+/** How often an "any" append re-reads the head after losing a race before giving up. */
+const ANY_RETRIES = 10;
+
+/**
+ * The event store on one JetStream stream. Each request is one subject, so its history is the
+ * subject's messages and "version" is the stream sequence of its last message; optimistic
+ * concurrency is `Nats-Expected-Last-Subject-Sequence`, deduplication `Nats-Msg-Id` = event id.
+ */
+export class JetStreamEventStore implements EventStore {
+  readonly js: JetStreamClient;
+  /** As a part of a service that stops it on shutdown. */
+  readonly name = "nats connection";
+
+  private constructor(
+    readonly nc: NatsConnection,
+    readonly jsm: JetStreamManager,
+    readonly layout: SubjectLayout,
+    private readonly publishTimeoutMs: number,
+  ) {
+    this.js = jetstream(nc);
+  }
+
+  /** Opens the store, creating or updating its streams first. */
+  static async open(
+    nc: NatsConnection,
+    layout: SubjectLayout,
+    options: StreamOptions & { publishTimeoutMs?: number },
+  ): Promise<JetStreamEventStore> {
+    let jsm: JetStreamManager;
+    try {
+      jsm = await jetstreamManager(nc);
+      await ensureStreams(jsm, layout, options);
+    } catch (cause) {
+      throw new EventStoreUnavailableError(`cannot set up JetStream stream ${layout.stream}`, { cause });
+    }
+    return new JetStreamEventStore(nc, jsm, layout, options.publishTimeoutMs ?? 5000);
+  }
+
+  /** Resolves when JetStream answers for the stream (a readiness check). */
+  async ping(): Promise<void> {
+    await this.headPosition();
+  }
+
+  /** Drains the connection: pending publishes and acks are flushed, then it closes. */
+  async stop(): Promise<void> {
+    if (!this.nc.isClosed()) await this.nc.drain();
+  }
+
+  async append(
+    requestId: string,
+    events: AnyDomainEvent[],
+    expected: ExpectedVersion,
+  ): Promise<AppendResult> {
+    const attributes = {
+      "reimagine.request_id": requestId,
+      "reimagine.event_types": events.map((e) => e.type).join(","),
+      "reimagine.expected_version": String(expected),
+    };
+    return inSpan(
+      "eventstore.append",
+      attributes,
+      async () => {
+        const result = await this.appendChecked(requestId, events, expected);
+        if (!result.duplicate) {
+          for (const e of events) instruments().eventsAppended.add(1, { type: e.type });
+        }
+        trace.getActiveSpan()?.setAttribute("reimagine.duplicate", result.duplicate);
+        return result;
+      },
+      SpanKind.PRODUCER,
+    );
+  }
+
+  private async appendChecked(
+    requestId: string,
+    events: AnyDomainEvent[],
+    expected: ExpectedVersion,
+  ): Promise<AppendResult> {
+    assertAppendable(requestId, events);
+    if (expected !== "any") return this.appendFrom(requestId, events, toSequence(expected), expected);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.appendAny(requestId, events);
+      } catch (err) {
+        if (err instanceof ConcurrencyError && attempt < ANY_RETRIES) continue;
+        throw err;
+      }
+    }
+  }
+
+  /**
+   * Without an expectation the dedupe window is the only guard JetStream gives, so the history is
+   * read first: events already in it (by id) are not appended again, however late the retry.
+   */
+  private async appendAny(requestId: string, events: AnyDomainEvent[]): Promise<AppendResult> {
+    const history = await this.readRequest(requestId);
+    const stored = new Map(history.events.map((s) => [s.event.id, s.position]));
+    const fresh = events.filter((e) => !stored.has(e.id));
+    const result = await this.appendFrom(requestId, fresh, history.version, "any");
+    const freshPositions = new Map(fresh.map((e, i) => [e.id, result.positions[i]!]));
+    const positions = events.map((e) => stored.get(e.id) ?? freshPositions.get(e.id)!);
+    return {
+      positions,
+      nextExpectedVersion: fresh.length > 0 ? result.nextExpectedVersion : history.version,
+      duplicate: events.length > 0 && fresh.length === 0,
+    };
+  }
+
+  private async appendFrom(
+    requestId: string,
+    events: AnyDomainEvent[],
+    start: number,
+    expected: ExpectedVersion,
+  ): Promise<AppendResult> {
+    const subject = this.layout.eventsOf(requestId);
+    const positions: number[] = [];
+    let last = start;
+    let duplicate = true;
+    for (const event of events) {
+      const { payload, headers } = encodeEvent(event);
+      try {
+        const ack = await this.js.publish(subject, payload, {
+          msgID: event.id,
+          headers,
+          expect: { lastSubjectSequence: last },
+          timeout: this.publishTimeoutMs,
+        });
+        if (!ack.duplicate) duplicate = false;
+        last = ack.seq;
+        positions.push(ack.seq);
+      } catch (err) {
+        if (!(err instanceof JetStreamApiError && err.code === WRONG_LAST_SUBJECT_SEQUENCE)) {
+          throw new EventStoreUnavailableError(`append to ${requestId} failed`, { cause: err });
+        }
+        // Either another writer won, or this very event is already stored (an append retried
+        // after its ack was lost, past the dedupe window). Only the history can tell.
+        const history = await this.readRequest(requestId);
+        const stored = history.events.find((s) => s.event.id === event.id);
+        if (!stored) throw new ConcurrencyError(requestId, expected, history.version, { cause: err });
+        last = stored.position;
+        positions.push(stored.position);
+      }
+    }
+    return { nextExpectedVersion: last, positions, duplicate: events.length > 0 && duplicate };
+  }
+
+  /**
+   * Follows one request live: yields its history, then each new event as it is appended, until
+   * the signal aborts. A push from JetStream, not a poll.
+   */
+  async *watchRequest(requestId: string, options: { signal?: AbortSignal } = {}): AsyncIterable<StoredEvent> {
+    assertRequestId(requestId);
+    const consumer = await this.js.consumers.get(this.layout.stream, {
+      filter_subjects: this.layout.eventsOf(requestId),
+      deliver_policy: DeliverPolicy.All,
+    });
+    const messages = await consumer.consume({ max_messages: 100 });
+    const onAbort = () => messages.stop();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      for await (const m of messages) yield { event: decodeEvent(m.data), position: m.seq };
+    } finally {
+      options.signal?.removeEventListener("abort", onAbort);
+      messages.stop();
+    }
+  }
+
+  async readRequest(requestId: string): Promise<RequestHistory> {
+    assertRequestId(requestId);
+    const subject = this.layout.eventsOf(requestId);
+    const last = await this.lastPositionOf(requestId);
+    if (last === 0) return { events: [], version: 0 };
+    const events: StoredEvent[] = [];
+    for await (const stored of this.readSubject(subject, 1, last)) events.push(stored);
+    return { events, version: last };
+  }
+
+  async *readAll(options: { fromPosition?: number; signal?: AbortSignal } = {}): AsyncIterable<StoredEvent> {
+    const head = await this.headPosition();
+    const from = Math.max(1, options.fromPosition ?? 1);
+    if (head < from) return;
+    yield* this.readSubject(this.layout.allEvents, from, head, options.signal);
+  }
+
+  async headPosition(): Promise<number> {
+    try {
+      const info = await this.jsm.streams.info(this.layout.stream);
+      return info.state.last_seq;
+    } catch (cause) {
+      throw new EventStoreUnavailableError(`cannot read the head of ${this.layout.stream}`, { cause });
+    }
+  }
+
+  /** Position of the last event of a request, 0 when it has none. */
+  async lastPositionOf(requestId: string): Promise<number> {
+    try {
+      const msg = await this.jsm.streams.getMessage(this.layout.stream, {
+        last_by_subj: this.layout.eventsOf(requestId),
+      });
+      return msg?.seq ?? 0;
+    } catch (cause) {
+      throw new EventStoreUnavailableError(`cannot read request ${requestId}`, { cause });
+    }
+  }
+
+  /** Reads a subject filter from `from` up to and including `until`, with an ordered consumer. */
+  private async *readSubject(
+    filter: string,
+    from: number,
+    until: number,
+    signal?: AbortSignal,
+  ): AsyncIterable<StoredEvent> {
+    const consumer = await this.js.consumers.get(this.layout.stream, {
+      filter_subjects: filter,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: from,
+    });
+    const messages = await consumer.consume({ max_messages: 1000 });
+    const onAbort = () => messages.stop();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      for await (const m of messages) {
+        if (m.seq > until) break;
+        yield { event: decodeEvent(m.data), position: m.seq };
+        if (m.seq >= until || m.info.pending === 0) break;
+      }
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      messages.stop();
+    }
+    signal?.throwIfAborted();
+  }
+}
+
+function toSequence(expected: number | "no_stream"): number {
+  if (expected === "no_stream") return 0;
+  if (!Number.isSafeInteger(expected) || expected < 0) throw new Error(`bad expected version ${expected}`);
+  return expected;
+}

@@ -1,0 +1,8 @@
+// Calling model servers (HuggingFace Inference Providers, dedicated endpoints): where a call goes,
+// its deadlines, and what its failure means (retry when, or give up with a safe reason).
+export { AiError, type AiErrorCode, type AiErrorDetails, isAiError } from "./ai-error";
+export { type CallContext, classifyError } from "./classify-error";
+export { type HfTarget, resolveHfTarget } from "./hf-target";
+export { type AiCallOptions, announceModel, type ModelClient, throwIfAborted } from "./model-client";
+export { parseRetryAfter } from "./parse-retry-after";
+export { type HfCallOptions, type HfCallScope, runHfCall } from "./run-hf-call";

@@ -1,0 +1,105 @@
+import { newEvent } from "@reimagine/contracts";
+import { InMemoryEventStore } from "@reimagine/eventstore";
+import { captionProduced, imageSubmitted, newRequestId } from "@reimagine/testing";
+import { describe, expect, it } from "vitest";
+import { exportLog, InvalidArchiveError, importLog, StoreNotEmptyError } from "./log-archive";
+import { NotFailedError, requestRetry } from "./request-retry";
+import { requestTimeline } from "./request-timeline";
+import { UnknownRequestError } from "./unknown-request-error";
+
+async function failedRequest(store: InMemoryEventStore) {
+  const id = newRequestId();
+  const submitted = imageSubmitted(id, { email: "nina@example.com" });
+  const failed = newEvent(
+    "CaptionFailed",
+    id,
+    { reason: "HTTP 401: bad token", httpStatus: 401, attempts: 1 },
+    { correlationId: id, causationId: submitted.id },
+  );
+  await store.append(id, [submitted, failed], "no_stream");
+  return { id, submitted, failed };
+}
+
+describe("requestTimeline", () => {
+  it("lists every event in order with stage, summary and ids, masking the email", async () => {
+    const store = new InMemoryEventStore();
+    const { id, submitted, failed } = await failedRequest(store);
+    const lines = await requestTimeline(store, id);
+    expect(lines.map((l) => [l.type, l.stage])).toEqual([
+      ["ImageSubmitted", "submission"],
+      ["CaptionFailed", "caption"],
+    ]);
+    expect(lines[0]!.summary).toContain("n***@example.com");
+    expect(lines[0]!.summary).not.toContain("nina@");
+    expect(lines[1]!.summary).toBe("after 1 attempt(s), HTTP 401: HTTP 401: bad token");
+    expect(lines[1]!.causationId).toBe(submitted.id);
+    expect(lines[1]!.id).toBe(failed.id);
+  });
+
+  it("refuses an unknown request", async () => {
+    await expect(requestTimeline(new InMemoryEventStore(), newRequestId())).rejects.toBeInstanceOf(
+      UnknownRequestError,
+    );
+  });
+});
+
+describe("requestRetry", () => {
+  it("appends RetryRequested for the failed stage", async () => {
+    const store = new InMemoryEventStore();
+    const { id, failed } = await failedRequest(store);
+    const retry = await requestRetry(store, id, { requestedBy: "ops", reason: "token rotated" });
+    expect(retry.data).toEqual({ stage: "caption", requestedBy: "ops", reason: "token rotated" });
+    expect(retry.metadata.causationId).toBe(failed.id);
+    const history = await store.readRequest(id);
+    expect(history.events.at(-1)!.event.type).toBe("RetryRequested");
+  });
+
+  it("refuses a request that has not failed, and a second retry", async () => {
+    const store = new InMemoryEventStore();
+    const id = newRequestId();
+    const submitted = imageSubmitted(id);
+    await store.append(id, [submitted, captionProduced(submitted)], "no_stream");
+    await expect(requestRetry(store, id, { requestedBy: "ops" })).rejects.toThrowError(
+      /has not failed \(status: captioned\)/,
+    );
+    const failed = await failedRequest(store);
+    await requestRetry(store, failed.id, { requestedBy: "ops" });
+    await expect(requestRetry(store, failed.id, { requestedBy: "ops" })).rejects.toBeInstanceOf(
+      NotFailedError,
+    );
+  });
+});
+
+describe("exportLog / importLog", () => {
+  it("round-trips the log into an empty store, keeping ids, order and metadata", async () => {
+    const source = new InMemoryEventStore();
+    await failedRequest(source);
+    await failedRequest(source);
+    const lines: string[] = [];
+    expect(await exportLog(source, (l) => void lines.push(l))).toBe(4);
+    const target = new InMemoryEventStore();
+    expect(await importLog(target, lines)).toEqual({ events: 4, requests: 2 });
+    const copy: unknown[] = [];
+    for await (const s of target.readAll()) copy.push(s.event);
+    expect(copy).toEqual(lines.map((l) => JSON.parse(l)));
+  });
+
+  it("exports only events since a time", async () => {
+    const store = new InMemoryEventStore();
+    await failedRequest(store);
+    const lines: string[] = [];
+    expect(await exportLog(store, (l) => void lines.push(l), { since: new Date(Date.now() + 60_000) })).toBe(
+      0,
+    );
+  });
+
+  it("refuses a non-empty store and a bad archive, importing nothing", async () => {
+    const store = new InMemoryEventStore();
+    await failedRequest(store);
+    await expect(importLog(store, [])).rejects.toBeInstanceOf(StoreNotEmptyError);
+    const empty = new InMemoryEventStore();
+    const good = JSON.stringify(imageSubmitted(newRequestId()));
+    await expect(importLog(empty, [good, "{not json"])).rejects.toThrowError(InvalidArchiveError);
+    expect(await empty.headPosition()).toBe(0);
+  });
+});

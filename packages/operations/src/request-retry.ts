@@ -1,0 +1,58 @@
+import type { DomainEvent } from "@reimagine/contracts";
+import { failedStage, foldRequest, newEvent } from "@reimagine/contracts";
+import type { EventStore } from "@reimagine/eventstore";
+import { ConcurrencyError } from "@reimagine/eventstore";
+import { currentTraceparent } from "@reimagine/platform";
+import { UnknownRequestError } from "./unknown-request-error";
+
+/** The request has not failed, so there is nothing to retry. */
+export class NotFailedError extends Error {
+  override readonly name = "NotFailedError";
+  readonly code = "REQUEST_NOT_FAILED";
+  constructor(
+    readonly requestId: string,
+    readonly status: string,
+  ) {
+    super(`request ${requestId} has not failed (status: ${status}); only a failed stage can be retried`);
+  }
+}
+
+/**
+ * Appends RetryRequested for the stage that failed, so that stage's handler runs again.
+ * Guarded by the request's version: two operators retrying at once produce one retry.
+ */
+export async function requestRetry(
+  store: EventStore,
+  requestId: string,
+  options: { requestedBy: string; reason?: string },
+): Promise<DomainEvent<"RetryRequested">> {
+  const history = await store.readRequest(requestId);
+  if (history.events.length === 0) throw new UnknownRequestError(requestId);
+  const state = foldRequest(
+    requestId,
+    history.events.map((s) => s.event),
+  );
+  const stage = failedStage(state);
+  if (!stage) throw new NotFailedError(requestId, state.status);
+  const last = history.events.at(-1)!.event;
+  const traceparent = currentTraceparent();
+  const event = newEvent(
+    "RetryRequested",
+    requestId,
+    { stage, requestedBy: options.requestedBy, ...(options.reason ? { reason: options.reason } : {}) },
+    {
+      correlationId: last.metadata.correlationId,
+      causationId: last.id,
+      ...(traceparent ? { traceparent } : {}),
+    },
+  );
+  try {
+    await store.append(requestId, [event], history.version);
+  } catch (err) {
+    if (err instanceof ConcurrencyError) {
+      throw new NotFailedError(requestId, "changed while retrying (someone else acted first)");
+    }
+    throw err;
+  }
+  return event;
+}

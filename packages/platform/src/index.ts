@@ -1,0 +1,22 @@
+// What every service process stands on: configuration, logging, telemetry, probes and one shape of main.
+export { ConfigError, loadConfig, requireConfig } from "./config/load-config";
+export { type Config, ConfigSchema } from "./config/schema";
+export { createLogger, type Logger, silentLogger } from "./logging/logger";
+export {
+  healthApp,
+  type ReadinessCheck,
+  type ReadinessDetails,
+  runChecks,
+  startHealthServer,
+} from "./service/health-server";
+export { type Stoppable, stopOnSignals } from "./service/lifecycle";
+export { runService, type ServiceReadiness, type ServiceScope } from "./service/run-service";
+export { inSpan } from "./telemetry/in-span";
+export { instruments } from "./telemetry/metrics";
+export {
+  startServiceTelemetry,
+  startTelemetry,
+  type Telemetry,
+  type TelemetryOptions,
+} from "./telemetry/start-telemetry";
+export { contextFromTraceparent, currentTraceparent, tracer } from "./telemetry/trace-context";

@@ -1,0 +1,39 @@
+export { type CreateDatabaseOptions, createDatabase, type ReadModelDatabase } from "./create-database";
+export type { Database } from "./database";
+export { DatabaseUnavailableError, MigrationError } from "./errors";
+export { migrateToLatest } from "./migrate-to-latest";
+export { pingDatabase } from "./ping-database";
+export { PostgresRequestStateReader } from "./postgres-request-state-reader";
+export { type BatchResult, projectBatch } from "./project-batch";
+export type { Projection } from "./projection";
+export {
+  lockProjectionPosition,
+  readProjectionPosition,
+  saveProjectionPosition,
+} from "./projection-position";
+export type {
+  NewProjectionPositionRow,
+  ProjectionPositionRow,
+  ProjectionPositionsTable,
+} from "./projection-positions-table";
+export {
+  RebuildError,
+  type RebuildOptions,
+  type RebuildProgress,
+  type RebuildResult,
+  rebuildProjection,
+} from "./rebuild-projection";
+export {
+  countRequests,
+  findRequestRow,
+  findRequestRows,
+  listFailedRequests,
+  listRequestRows,
+  REQUESTS_TABLE,
+  upsertRequestRows,
+} from "./request-repository";
+export { toRequestRow, toRequestState } from "./request-row";
+export type { RequestStateReader } from "./request-state-reader";
+export { projections, requestsProjection } from "./requests-projection";
+export type { NewRequestRow, RequestRow, RequestsTable } from "./requests-table";
+export { type ProjectionDifference, type VerifyReport, verifyProjection } from "./verify-projection";

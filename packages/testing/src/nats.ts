@@ -1,0 +1,49 @@
+import { randomBytes } from "node:crypto";
+import { jetstreamManager } from "@nats-io/jetstream";
+import {
+  connectNats,
+  JetStreamEventStore,
+  type NatsConnection,
+  type SubjectLayout,
+  subjectLayout,
+} from "@reimagine/eventstore";
+import { loadConfig } from "@reimagine/platform";
+
+/** NATS for integration tests: NATS_URL, else the local server. */
+export const testNatsUrl = (): string => loadConfig().NATS_URL ?? "nats://127.0.0.1:4222";
+
+/** A stream and subject prefix no other test uses. */
+export function randomLayout(): SubjectLayout {
+  const id = randomBytes(5).toString("hex");
+  return subjectLayout(`T_${id.toUpperCase()}`, `t${id}`);
+}
+
+export interface TestStore {
+  nc: NatsConnection;
+  store: JetStreamEventStore;
+  layout: SubjectLayout;
+  /** Deletes the test's streams and closes the connection. */
+  cleanup(): Promise<void>;
+}
+
+/** Opens a JetStream event store on fresh, randomly named streams. */
+export async function openTestStore(options: { duplicateWindowMs?: number } = {}): Promise<TestStore> {
+  const nc = await connectNats(testNatsUrl(), "reimagine-test");
+  const layout = randomLayout();
+  const store = await JetStreamEventStore.open(nc, layout, {
+    replicas: 1,
+    duplicateWindowMs: options.duplicateWindowMs ?? 60_000,
+  });
+  return {
+    nc,
+    store,
+    layout,
+    async cleanup() {
+      const jsm = await jetstreamManager(nc);
+      for (const name of [layout.stream, layout.deadLetterStream]) {
+        await jsm.streams.delete(name).catch(() => undefined);
+      }
+      await nc.close();
+    },
+  };
+}

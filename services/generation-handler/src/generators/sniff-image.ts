@@ -1,0 +1,37 @@
+import type { ImageContentType } from "@reimagine/contracts";
+import { sniffImageType } from "@reimagine/contracts";
+import { AiError } from "@reimagine/inference";
+import sharp from "sharp";
+
+export interface SniffedImage {
+  contentType: ImageContentType;
+  width: number;
+  height: number;
+}
+
+const SHARP_FORMAT: Record<ImageContentType, string> = {
+  "image/jpeg": "jpeg",
+  "image/png": "png",
+  "image/webp": "webp",
+};
+
+/**
+ * Proves a model's output is an image: magic number first, then sharp decodes the header for the
+ * size. Anything else (an HTML error page, JSON, a truncated body) is a permanent AiError.
+ */
+export async function sniffImage(bytes: Buffer, declaredType?: string | null): Promise<SniffedImage> {
+  const contentType = sniffImageType(bytes);
+  const what = `${declaredType || "unknown type"}, ${bytes.length} bytes`;
+  if (contentType === null) {
+    throw new AiError({ reason: `model returned a non-image body (${what})`, retryable: false });
+  }
+  try {
+    const meta = await sharp(bytes).metadata();
+    if (meta.format !== SHARP_FORMAT[contentType] || !meta.width || !meta.height) {
+      throw new Error(`header says ${meta.format} ${meta.width}x${meta.height}`);
+    }
+    return { contentType, width: meta.width, height: meta.height };
+  } catch (cause) {
+    throw new AiError({ reason: `model returned an undecodable image (${what})`, retryable: false, cause });
+  }
+}
