@@ -5,6 +5,7 @@ export * from "./image-fixtures";
 export * from "./nats";
 export * from "./request-flows";
 export * from "./s3-server";
+export * from "./service-process";
 export * from "./smtp-sink";
 export * from "./stage-harness";
 export * from "./wait-for";
