@@ -14,6 +14,16 @@ export { createInMemoryKvRecordStore, type InMemoryKvRecordStore } from "./kv/in
 export type { KvRecordEntry, KvRecordSchema, KvRecordStore } from "./kv/kv-record-store";
 export { KvRecordUnreadableError } from "./kv/kv-record-unreadable-error";
 export { type KvRecordStoreOptions, openKvRecordStore } from "./kv/open-kv-record-store";
+export { type Acquired, type AcquireOptions, acquireLease, leaseOwnerId } from "./lease/acquire-lease";
+export { decideLease, type LeaseDecision, type LeaseDecisionInput } from "./lease/decide-lease";
+export { Lease, type LeaseOutcome } from "./lease/lease";
+export { type LeaseEntry, type LeaseRecord, type LeaseStore, leaseRecordSchema } from "./lease/lease-record";
+export {
+  createInMemoryLeaseStore,
+  type LeaseStoreOptions,
+  leaseStoreSchema,
+  openLeaseStore,
+} from "./lease/open-lease-store";
 export { connectNats, type NatsConnection } from "./nats-connection";
 export { natsUrlOf, openEventStore } from "./open-event-store";
 export { assertRequestId, InvalidRequestIdError } from "./request-id";

@@ -8,9 +8,12 @@ export {
   IdempotencyKeyReusedError,
   IdempotencyStoreUnavailableError,
 } from "./idempotency/errors";
-export type { IdempotencyEntry, IdempotencyRecord, IdempotencyStore } from "./idempotency/idempotency-store";
-export { InMemoryIdempotencyStore } from "./idempotency/in-memory-idempotency-store";
-export { idempotencyBucketName, openKvIdempotencyStore } from "./idempotency/kv-idempotency-store";
-export { openIdempotencyStore } from "./idempotency/open-idempotency-store";
+export {
+  createInMemoryIdempotencyStore,
+  type IdempotencyData,
+  type IdempotencyStore,
+  idempotencyBucketName,
+  openIdempotencyStore,
+} from "./idempotency/idempotency-store";
 export { ImageRejectedError, type ImageRejectionCode } from "./upload/image-rejected-error";
 export { type ImageInfo, inspectImage } from "./upload/inspect-image";

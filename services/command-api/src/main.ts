@@ -2,7 +2,7 @@ import { createBlobStore } from "@reimagine/blobs";
 import { openEventStore } from "@reimagine/eventstore";
 import { runService } from "@reimagine/platform";
 import { startCommandApi } from "./app/start-command-api";
-import { openIdempotencyStore } from "./idempotency/open-idempotency-store";
+import { openIdempotencyStore } from "./idempotency/idempotency-store";
 import { lazyReadModel } from "./status/reconnecting-reader";
 
 // The API serves its own /healthz and /readyz on PORT, so it reports no readiness here.

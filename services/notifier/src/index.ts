@@ -3,10 +3,9 @@ export {
   type ClaimStore,
   claimBucketName,
   claimKey,
-  type NotificationClaim,
-  openKvClaimStore,
+  openClaimStore,
 } from "./claims";
-export { type Delivery, ExactlyOnceMailer } from "./exactly-once-mailer";
+export { ExactlyOnceMailer, type SentEmail } from "./exactly-once-mailer";
 export { createMailTransport, type MailTransport } from "./mail";
 export { createNotifierHandler, NOTIFIER_NAME, type NotifierHandlerDeps } from "./notifier-handler";
 export { createNotifier, type NotifierDeps, startNotifier } from "./start-notifier";

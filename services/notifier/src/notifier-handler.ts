@@ -32,8 +32,8 @@ export function createNotifierHandler(deps: NotifierHandlerDeps): EventHandler {
       const { mail, recipientDomain } = notificationMail(due.state, deps.mail);
       ctx.signal.throwIfAborted();
       const key = claimKey(due.state.requestId, due.run);
-      const { messageId, sentNow } = await mailer.deliver(key, mail, recipientDomain, ctx.logger);
-      ctx.logger.debug({ messageId, sentNow }, "email delivered");
+      const { messageId, sentNow } = await mailer.sendOnce(key, mail, recipientDomain, ctx.logger);
+      ctx.logger.debug({ messageId, sentNow }, "email sent or found sent");
       return { messageId, recipientDomain };
     },
 
@@ -42,7 +42,7 @@ export function createNotifierHandler(deps: NotifierHandlerDeps): EventHandler {
       const claim = await mailer.status(key);
       if (claim.kind === "sent") {
         // the email did go out (only its record kept failing): that is the fact to record
-        const { messageId, recipientDomain } = claim.delivery;
+        const { messageId, recipientDomain } = claim.email;
         return { produced: { messageId, recipientDomain } };
       }
       if (claim.kind === "held") {
@@ -52,7 +52,7 @@ export function createNotifierHandler(deps: NotifierHandlerDeps): EventHandler {
       return { failed: notificationFailure(error, ctx.attempt) };
     },
 
-    // recorded (or no longer wanted): the in-memory memory of the delivery can go
+    // recorded (or no longer wanted): the in-memory note of the sent email can go
     afterRecord: (_data, due) => mailer.recorded(claimKey(due.state.requestId, due.run)),
     describe: ({ messageId, recipientDomain }) => ({ messageId, recipientDomain }),
   });

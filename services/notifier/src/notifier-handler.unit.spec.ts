@@ -69,7 +69,7 @@ const lastEvent = async (store: InMemoryEventStore, id: string) =>
   (await store.readRequest(id)).events.at(-1)!.event;
 
 const claimOf = (claims: ReturnType<typeof createInMemoryClaimStore>, id: string, retries = 0) =>
-  claims.entries.get(claimKey(id, retries))?.claim;
+  claims.peek(claimKey(id, retries))?.value;
 
 describe("notifier handler (in memory)", () => {
   it("sends one email and appends UserNotified with the domain only, caused by the trigger", async () => {
@@ -94,7 +94,10 @@ describe("notifier handler (in memory)", () => {
       causationId: generated.event.id,
       correlationId: generated.event.metadata.correlationId,
     });
-    expect(claimOf(claims, id)).toMatchObject({ state: "sent", messageId: notified.data.messageId });
+    expect(claimOf(claims, id)).toMatchObject({
+      state: "done",
+      data: { messageId: notified.data.messageId },
+    });
 
     // the same event again (a redelivery): nothing is due, nothing is sent or appended
     await handler.handle(generated, ctx(2));
@@ -151,7 +154,7 @@ describe("notifier handler (in memory)", () => {
     const { store, claims, mail, handler } = setup();
     const { id, generated } = await generatedRequest(store);
     const messageId = testMessageId(id);
-    await claims.create(claimKey(id, 0), leftClaim("sent", id));
+    await claims.create(claimKey(id, 0), leftClaim("done", id));
 
     await handler.handle(generated, ctx(2));
 
@@ -162,7 +165,7 @@ describe("notifier handler (in memory)", () => {
   it("waits for a live sender, and takes over (same Message-ID) once it has been silent a whole lease", async () => {
     const { store, claims, clock, mail, handler } = setup();
     const { id, generated } = await generatedRequest(store);
-    const foreign = leftClaim("sending", id, "other-instance", new Date(clock.now));
+    const foreign = leftClaim("held", id, "other-instance", new Date(clock.now));
     await claims.create(claimKey(id, 0), foreign);
 
     clock.now += 10_000;
@@ -173,8 +176,8 @@ describe("notifier handler (in memory)", () => {
 
     clock.now += LEASE;
     await handler.handle(generated, ctx(2));
-    expect(mail.sent.map((m) => m.messageId)).toEqual([foreign.messageId]);
-    expect(claimOf(claims, id)).toMatchObject({ state: "sent", owner: "instance-a" });
+    expect(mail.sent.map((m) => m.messageId)).toEqual([foreign.data.messageId]);
+    expect(claimOf(claims, id)).toMatchObject({ state: "done", owner: "instance-a" });
     expect((await lastEvent(store, id)).type).toBe("UserNotified");
   });
 
@@ -192,7 +195,7 @@ describe("notifier handler (in memory)", () => {
     };
     await expect(handler.handle(generated, ctx())).rejects.toThrow("log unreachable");
     expect(mail.sent).toHaveLength(1);
-    expect(claimOf(claims, id)?.state).toBe("sending");
+    expect(claimOf(claims, id)?.state).toBe("held");
 
     claims.update = update;
     store.append = append;
@@ -208,7 +211,7 @@ describe("notifier handler (in memory)", () => {
 
     const err = await failingDelivery(handler, generated);
     expect(isRetryable(err)).toBe(true);
-    expect(claimOf(claims, id)).toMatchObject({ state: "failed", smtpCode: 451 });
+    expect(claimOf(claims, id)).toMatchObject({ state: "failed", reason: expect.stringContaining("451") });
 
     await handler.handle(generated, ctx(2));
     expect(mail.sent).toHaveLength(1);
@@ -239,7 +242,7 @@ describe("notifier handler (in memory)", () => {
   it("an exhausted delivery whose email did go out records UserNotified, not a failure", async () => {
     const { store, claims, handler } = setup();
     const { id, generated } = await generatedRequest(store);
-    await claims.create(claimKey(id, 0), leftClaim("sent", id, "other-instance"));
+    await claims.create(claimKey(id, 0), leftClaim("done", id, "other-instance"));
 
     await handler.onExhausted!(generated, new Error("append kept failing"), ctx(3));
     expect((await lastEvent(store, id)).type).toBe("UserNotified");
@@ -248,7 +251,7 @@ describe("notifier handler (in memory)", () => {
   it("an exhausted delivery does not record a failure over a live sender: it is dead-lettered", async () => {
     const { store, claims, clock, handler } = setup();
     const { id, generated } = await generatedRequest(store);
-    await claims.create(claimKey(id, 0), leftClaim("sending", id, "other-instance", new Date(clock.now)));
+    await claims.create(claimKey(id, 0), leftClaim("held", id, "other-instance", new Date(clock.now)));
 
     await expect(handler.onExhausted!(generated, new Error("held"), ctx(3))).rejects.toBeInstanceOf(
       ClaimHeldError,
@@ -278,7 +281,7 @@ describe("notifier handler (in memory)", () => {
 
     expect(mail.sent).toHaveLength(1);
     expect(claimOf(claims, id, 0)?.state).toBe("failed");
-    expect(claimOf(claims, id, 1)?.state).toBe("sent");
+    expect(claimOf(claims, id, 1)?.state).toBe("done");
     expect(await typesOf(store, id)).toEqual(RETRIED_AFTER_FAILURE);
   });
 

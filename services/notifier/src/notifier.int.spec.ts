@@ -18,12 +18,12 @@ import {
 } from "@reimagine/testing";
 import { simpleParser } from "mailparser";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { claimBucketName, claimKey, openKvClaimStore } from "./claims";
+import { claimBucketName, claimKey, openClaimStore } from "./claims";
 import { createMailTransport, type MailTransport } from "./mail";
 import { createNotifier, startNotifier } from "./start-notifier";
 import { closedPort } from "./testing/closed-port";
 import { generatedRequest, RETRIED_AFTER_FAILURE, typesOf } from "./testing/generated-request";
-import { leftClaim, testMessageId } from "./testing/left-claim";
+import { leftClaim, legacySentClaimJson, testMessageId } from "./testing/left-claim";
 
 const MAIL_FROM = "reimagine <no-reply@mail.reimagine.test>";
 const BASE_URL = "https://reimagine.example.com";
@@ -270,8 +270,10 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
     const config = smtpNotifierConfig(sink);
     const { id } = await generatedRequest(t.store);
     const messageId = testMessageId(id);
-    const claims = await openKvClaimStore(t.store, { replicas: 1 });
-    await claims.create(claimKey(id, 0), leftClaim("sent", id));
+    // written by a release before the lease protocol: the upgrade keeps its promise
+    await openClaimStore(t.store, { replicas: 1 });
+    const kv = await new Kvm(t.store.js).open(claimBucketName(t.layout.stream));
+    await kv.create(claimKey(id, 0), legacySentClaimJson(id));
 
     await runNotifier(config, transportFor(config));
 
@@ -284,15 +286,15 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
     const config = smtpNotifierConfig(sink);
     const { id } = await generatedRequest(t.store);
     const messageId = testMessageId(id);
-    const claims = await openKvClaimStore(t.store, { replicas: 1 });
-    await claims.create(claimKey(id, 0), leftClaim("sending", id));
+    const claims = await openClaimStore(t.store, { replicas: 1 });
+    await claims.create(claimKey(id, 0), leftClaim("held", id));
 
     // this instance's clock is a whole lease ahead, so the dead owner's claim is already stale
     await runNotifier(config, transportFor(config), { now: () => Date.now() + 2 * ACK_WAIT_MS });
 
     expect((await outcome(id)).type).toBe("UserNotified");
     expect(sink.messages.map((m) => m.parsed.messageId)).toEqual([messageId]);
-    expect((await claims.get(claimKey(id, 0)))?.claim).toMatchObject({ state: "sent" });
+    expect((await claims.get(claimKey(id, 0)))?.value).toMatchObject({ state: "done" });
   });
 
   it("451 then success: the runtime retries and one email goes out", async () => {
@@ -352,9 +354,12 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
     });
 
     expect(sink.messages).toHaveLength(1);
-    const claims = await openKvClaimStore(t.store, { replicas: 1 });
-    expect((await claims.get(claimKey(id, 0)))?.claim).toMatchObject({ state: "failed", smtpCode: 552 });
-    expect((await claims.get(claimKey(id, 1)))?.claim).toMatchObject({ state: "sent" });
+    const claims = await openClaimStore(t.store, { replicas: 1 });
+    expect((await claims.get(claimKey(id, 0)))?.value).toMatchObject({
+      state: "failed",
+      reason: expect.stringContaining("552"),
+    });
+    expect((await claims.get(claimKey(id, 1)))?.value).toMatchObject({ state: "done" });
     expect(await typesOf(t.store, id)).toEqual(RETRIED_AFTER_FAILURE);
   });
 

@@ -1,9 +1,7 @@
-import { randomUUID } from "node:crypto";
-import { hostname } from "node:os";
-import type { JetStreamEventStore } from "@reimagine/eventstore";
+import { type JetStreamEventStore, leaseOwnerId } from "@reimagine/eventstore";
 import type { Config, Logger, Stoppable } from "@reimagine/platform";
 import { type EventHandler, startReactor } from "@reimagine/reactor";
-import { openKvClaimStore } from "./claims";
+import { openClaimStore } from "./claims";
 import { ExactlyOnceMailer } from "./exactly-once-mailer";
 import type { MailTransport } from "./mail";
 import { createNotifierHandler } from "./notifier-handler";
@@ -19,11 +17,6 @@ export interface NotifierDeps {
   now?: () => number;
 }
 
-/** A notifier instance's name in claims: unique per process and start. */
-export function notifierOwnerId(): string {
-  return `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
-}
-
 /**
  * The notifier's handler wired from its dependencies: PUBLIC_BASE_URL checked, the claims bucket
  * opened (created if needed), a fresh owner id. startNotifier runs it; tests may wrap it.
@@ -31,10 +24,10 @@ export function notifierOwnerId(): string {
 export async function createNotifier(deps: NotifierDeps): Promise<EventHandler> {
   const { store, transport, config, logger } = deps;
   const publicBaseUrl = publicBaseUrlOf(config);
-  const claims = await openKvClaimStore(store, { replicas: config.NATS_REPLICAS });
+  const claims = await openClaimStore(store, { replicas: config.NATS_REPLICAS });
   // a claim must outlive the silence NATS tolerates before it redelivers: the same bound
   const leaseMs = config.HANDLER_ACK_WAIT_MS;
-  const owner = notifierOwnerId();
+  const owner = leaseOwnerId();
   const mailer = new ExactlyOnceMailer({ claims, transport, leaseMs, owner, now: deps.now });
   logger.info(
     { mailTransport: transport.kind, publicBaseUrl, claims: claims.name, owner, leaseMs },

@@ -90,7 +90,7 @@ describe("when a dependency fails", () => {
     // Keys are stored hashed, never as sent; the failed attempt left its claim marked failed.
     const key = createHash("sha256").update(headers["idempotency-key"]).digest("hex");
     const claim = await api.idempotency.get(key);
-    expect(claim?.record.state).toBe("failed");
+    expect(claim?.value.state).toBe("failed");
 
     const retry = await register(headers);
     expect(retry.status).toBe(202);
@@ -98,8 +98,8 @@ describe("when a dependency fails", () => {
     const events = await api.events();
     expect(events.length).toBe(eventsBefore + 1);
     expect(events.at(-1)).toMatchObject({ type: "ImageSubmitted", requestId: id });
-    expect(id).toBe(claim?.record.requestId);
-    expect((await api.idempotency.get(key))?.record.state).toBe("done");
+    expect(id).toBe(claim?.value.data.requestId);
+    expect((await api.idempotency.get(key))?.value.state).toBe("done");
     expect(await api.objects(api.buckets.originals)).toContain(`${id}/original.jpg`);
 
     const replay = await register(headers);

@@ -1,37 +1,73 @@
+import {
+  createInMemoryLeaseStore,
+  type JetStreamEventStore,
+  type LeaseRecord,
+  type LeaseStore,
+  openLeaseStore,
+} from "@reimagine/eventstore";
+import type { Config } from "@reimagine/platform";
 import { z } from "zod";
+import { IdempotencyStoreUnavailableError } from "./errors";
 
-/**
- * What an Idempotency-Key stands for: the request id it was given, a hash of the body it came
- * with, and how far the attempt holding it got. `pending` claims expire after a lease, so a crashed
- * attempt never blocks the key for good.
- */
-export const IdempotencyRecord = z.object({
+/** What an Idempotency-Key stands for: the request id it was given and a hash of the body it came with. */
+export const IdempotencyData = z.object({
   requestId: z.uuid(),
   bodyHash: z.string().regex(/^[0-9a-f]{64}$/),
-  state: z.enum(["pending", "done", "failed"]),
-  /** When the state was last written: the start of a pending claim's lease. */
-  at: z.iso.datetime(),
 });
-export type IdempotencyRecord = z.infer<typeof IdempotencyRecord>;
+export type IdempotencyData = z.infer<typeof IdempotencyData>;
 
-/** A record with the revision a compare-and-set must name to replace it. */
-export interface IdempotencyEntry {
-  record: IdempotencyRecord;
-  revision: number;
+/**
+ * Where Idempotency-Keys live: a lease store (packages/eventstore/src/lease), so of two requests
+ * racing on one key exactly one registers, and an attempt that dies holding a key is taken over once
+ * it stops renewing. Keys are opaque hex strings (callers hash the client's key).
+ */
+export type IdempotencyStore = LeaseStore<IdempotencyData>;
+
+/** Records as the API wrote them before the lease protocol (`pending`/`done`/`failed`), read as lease records. */
+const LegacyIdempotencyRecord = z
+  .object({
+    requestId: z.uuid(),
+    bodyHash: z.string().regex(/^[0-9a-f]{64}$/),
+    state: z.enum(["pending", "done", "failed"]),
+    at: z.iso.datetime(),
+  })
+  .transform(({ requestId, bodyHash, state, at }): LeaseRecord<IdempotencyData> => {
+    const base = { owner: "earlier-release", at, data: { requestId, bodyHash } };
+    if (state === "done") return { state: "done", ...base };
+    if (state === "failed") return { state: "failed", ...base, reason: "attempt failed" };
+    return { state: "held", ...base, takeover: false };
+  });
+
+/** The idempotency bucket of an event stream, so test streams and deployments never share one. */
+export function idempotencyBucketName(stream: string): string {
+  return `${stream}_idempotency`;
 }
 
 /**
- * Where Idempotency-Keys live. Writes are compare-and-set, so of two requests racing on one key
- * exactly one wins. Keys are opaque strings of [0-9a-f] (callers hash the client's key).
+ * Opens (creating if needed) the Idempotency-Key bucket of the store's stream: a NATS KV bucket next
+ * to the event log, not in Postgres, so the command path depends on NATS and the blob store only.
+ * Keys are forgotten IDEMPOTENCY_TTL_MS after their last write.
  */
-export interface IdempotencyStore {
-  /** Where the keys live, for logs. */
-  readonly name: string;
-  get(key: string): Promise<IdempotencyEntry | null>;
-  /** Creates the record if the key is free: its revision, or null when the key is taken. */
-  create(key: string, record: IdempotencyRecord): Promise<number | null>;
-  /** Replaces the record if it is still at `revision`: the new revision, or null when it changed. */
-  update(key: string, record: IdempotencyRecord, revision: number): Promise<number | null>;
-  /** Resolves when the record moves past `revision`, or after `timeoutMs`, whichever comes first. */
-  waitForChange(key: string, revision: number, timeoutMs: number): Promise<void>;
+export async function openIdempotencyStore(
+  store: JetStreamEventStore,
+  config: Pick<Config, "IDEMPOTENCY_TTL_MS" | "NATS_REPLICAS">,
+): Promise<IdempotencyStore> {
+  const bucket = idempotencyBucketName(store.layout.stream);
+  try {
+    return await openLeaseStore(store.js, {
+      bucket,
+      data: IdempotencyData,
+      legacy: LegacyIdempotencyRecord,
+      ttlMs: config.IDEMPOTENCY_TTL_MS,
+      replicas: config.NATS_REPLICAS,
+      description: "reimagine command API: Idempotency-Key → request id and body hash",
+    });
+  } catch (cause) {
+    throw new IdempotencyStoreUnavailableError(`cannot open the KV bucket ${bucket}`, { cause });
+  }
+}
+
+/** The store's in-memory twin, for unit tests and a single embedded instance. */
+export function createInMemoryIdempotencyStore(options: { ttlMs?: number; now?: () => number } = {}) {
+  return createInMemoryLeaseStore({ data: IdempotencyData, legacy: LegacyIdempotencyRecord, ...options });
 }

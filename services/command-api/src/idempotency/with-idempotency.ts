@@ -1,14 +1,20 @@
 import { createHash } from "node:crypto";
+import { type Acquired, acquireLease, type Lease } from "@reimagine/eventstore";
 import type { Logger } from "@reimagine/platform";
 import { v7 as uuidv7 } from "uuid";
-import { decideIdempotency } from "./decide-idempotency";
-import { IdempotencyKeyBusyError, IdempotencyKeyReusedError } from "./errors";
-import type { IdempotencyRecord, IdempotencyStore } from "./idempotency-store";
+import {
+  IdempotencyKeyBusyError,
+  IdempotencyKeyReusedError,
+  IdempotencyStoreUnavailableError,
+} from "./errors";
+import type { IdempotencyData, IdempotencyStore } from "./idempotency-store";
 
 export interface IdempotencyOptions {
   store: IdempotencyStore;
-  /** How long a pending claim keeps others waiting before they may take it over. */
+  /** How long a held key keeps others waiting without a renewal before they may take it over. */
   leaseMs: number;
+  /** This API instance's id in lease records. */
+  owner: string;
   logger: Logger;
   /** True when the request already exists (its ImageSubmitted is in the log). */
   exists(requestId: string): Promise<boolean>;
@@ -21,13 +27,13 @@ export interface IdempotentOutcome {
   replayed: boolean;
 }
 
-/** Decisions one request may go through before it gives up (each lost race costs one). */
+/** Decisions one request may go through before it gives up (each lost race or wait costs one). */
 const MAX_ROUNDS = 20;
 
 /**
- * Runs `attempt` at most once per Idempotency-Key and body, across processes: the key is claimed in
- * the store with a fresh request id, the attempt runs, and the claim records the outcome. A retry
- * after a failed (or crashed) attempt takes the claim over and runs `attempt` again with the SAME
+ * Runs `attempt` at most once per Idempotency-Key and body, across processes: the key is leased in
+ * the store with a fresh request id, the attempt runs, and the lease records the outcome. A retry
+ * after a failed (or crashed) attempt takes the key over and runs `attempt` again with the SAME
  * request id, so `attempt` must be safe to repeat for one id; the event log's "no stream yet" check
  * then keeps a request from being registered twice. The same key with another body is refused.
  */
@@ -38,71 +44,101 @@ export async function withIdempotency(
   options: IdempotencyOptions,
 ): Promise<IdempotentOutcome> {
   const { store, logger } = options;
-  const now = options.now ?? Date.now;
   // The client's key may hold characters a KV key cannot; its hash is a fine key and leaks nothing.
   const key = createHash("sha256").update(clientKey).digest("hex");
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const decision = decideIdempotency(await store.get(key), bodyHash, now(), options.leaseMs);
-    switch (decision.kind) {
-      case "conflict":
-        throw new IdempotencyKeyReusedError(
-          `this Idempotency-Key was used for request ${decision.requestId} with a different image or email`,
-        );
-      case "replay":
-        return { requestId: decision.requestId, replayed: true };
-      case "claim": {
-        const record = pending(uuidv7(), bodyHash, now());
-        const revision = await store.create(key, record);
-        if (revision !== null) return run(key, record, revision);
+    const got = await acquire(key, bodyHash, options);
+    switch (got.kind) {
+      case "done":
+        return { requestId: got.record.data.requestId, replayed: true };
+      case "contended":
+        break;
+      case "held": {
+        // A key held by an attempt that appended and then died is answered at once.
+        const { requestId } = got.record.data;
+        if (await options.exists(requestId)) return { requestId, replayed: true };
+        await store
+          .waitForChange(key, got.revision, got.retryAfterMs)
+          .catch(unavailable(`cannot watch idempotency key ${key}`));
         break;
       }
-      case "retake":
-      case "wait": {
-        // A claim left pending by an attempt that appended and then died is answered at once.
-        if (await options.exists(decision.requestId))
-          return { requestId: decision.requestId, replayed: true };
-        if (decision.kind === "wait") {
-          await store.waitForChange(key, decision.revision, decision.waitMs);
-          break;
+      case "acquired": {
+        const { lease, previous } = got;
+        if (previous) {
+          if (await options.exists(lease.data.requestId)) {
+            await settle(lease, { state: "done", data: lease.data }, logger);
+            return { requestId: lease.data.requestId, replayed: true };
+          }
+          logger.info({ requestId: lease.data.requestId }, "Idempotency-Key retried after a failed attempt");
         }
-        const record = pending(decision.requestId, bodyHash, now());
-        const revision = await store.update(key, record, decision.revision);
-        if (revision !== null) {
-          logger.info({ requestId: decision.requestId }, "Idempotency-Key retried after a failed attempt");
-          return run(key, record, revision);
-        }
-        break;
+        return run(lease, attempt, logger);
       }
     }
   }
   throw new IdempotencyKeyBusyError("another request with this Idempotency-Key is still in progress");
+}
 
-  async function run(key: string, record: IdempotencyRecord, revision: number): Promise<IdempotentOutcome> {
-    try {
-      await attempt(record.requestId);
-    } catch (err) {
-      await settle(key, { ...record, state: "failed", at: new Date(now()).toISOString() }, revision);
-      throw err;
-    }
-    await settle(key, { ...record, state: "done", at: new Date(now()).toISOString() }, revision);
-    return { requestId: record.requestId, replayed: false };
+/** One round of the lease protocol for the key; any store failure is the store being unavailable. */
+function acquire(
+  key: string,
+  bodyHash: string,
+  options: IdempotencyOptions,
+): Promise<Acquired<IdempotencyData>> {
+  return acquireLease(options.store, key, {
+    owner: options.owner,
+    leaseMs: options.leaseMs,
+    logger: options.logger,
+    now: options.now,
+    rounds: 1,
+    data: (previous) => ({ requestId: previous?.data.requestId ?? uuidv7(), bodyHash }),
+    inspect(record) {
+      if (record.data.bodyHash !== bodyHash) {
+        throw new IdempotencyKeyReusedError(
+          `this Idempotency-Key was used for request ${record.data.requestId} with a different image or email`,
+        );
+      }
+    },
+  }).catch((err: unknown) => {
+    // Guessing what a key stood for could register a request twice: refuse instead.
+    if (err instanceof IdempotencyKeyReusedError) throw err;
+    return unavailable(`cannot use idempotency key ${key} in ${options.store.name}`)(err);
+  });
+}
+
+async function run(
+  lease: Lease<IdempotencyData>,
+  attempt: (requestId: string) => Promise<void>,
+  logger: Logger,
+): Promise<IdempotentOutcome> {
+  const { data } = lease;
+  try {
+    await attempt(data.requestId);
+  } catch (err) {
+    const reason = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+    await settle(lease, { state: "failed", data, reason }, logger);
+    throw err;
   }
+  await settle(lease, { state: "done", data }, logger);
+  return { requestId: data.requestId, replayed: false };
+}
 
-  // Best effort: a claim left pending is resolved by the next request with the key (the log says
-  // whether the request exists, and the lease says when the claim may be taken over).
-  async function settle(key: string, record: IdempotencyRecord, revision: number): Promise<void> {
-    try {
-      const settled = await store.update(key, record, revision);
-      if (settled === null) logger.warn({ requestId: record.requestId }, "idempotency claim was taken over");
-    } catch (err) {
-      logger.warn(
-        { err, requestId: record.requestId },
-        `could not mark the idempotency claim ${record.state}`,
-      );
-    }
+// Best effort: a key left held is resolved by the next request with it (the log says whether the
+// request exists, and the lease says when the key may be taken over).
+async function settle(
+  lease: Lease<IdempotencyData>,
+  outcome: Parameters<Lease<IdempotencyData>["settle"]>[0],
+  logger: Logger,
+): Promise<void> {
+  const { requestId } = lease.data;
+  try {
+    if (!(await lease.settle(outcome))) logger.warn({ requestId }, "idempotency key was taken over");
+  } catch (err) {
+    logger.warn({ err, requestId }, `could not mark the idempotency key ${outcome.state}`);
   }
 }
 
-function pending(requestId: string, bodyHash: string, nowMs: number): IdempotencyRecord {
-  return { requestId, bodyHash, state: "pending", at: new Date(nowMs).toISOString() };
+function unavailable(message: string) {
+  return (cause: unknown): never => {
+    throw new IdempotencyStoreUnavailableError(message, { cause });
+  };
 }

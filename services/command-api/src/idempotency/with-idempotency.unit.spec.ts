@@ -1,16 +1,25 @@
 import { createHash } from "node:crypto";
+import type { LeaseRecord } from "@reimagine/eventstore";
 import { silentLogger } from "@reimagine/platform";
 import { describe, expect, it } from "vitest";
-import { IdempotencyKeyReusedError } from "./errors";
-import { InMemoryIdempotencyStore } from "./in-memory-idempotency-store";
+import { IdempotencyKeyReusedError, IdempotencyStoreUnavailableError } from "./errors";
+import { createInMemoryIdempotencyStore, type IdempotencyData } from "./idempotency-store";
 import { type IdempotencyOptions, withIdempotency } from "./with-idempotency";
 
 const HASH = "a".repeat(64);
+const REQUEST_ID = "0197a3f0-1c2d-7e3f-8a4b-5c6d7e8f9a0b";
 const keyOf = (clientKey: string) => createHash("sha256").update(clientKey).digest("hex");
+const heldBy = (owner: string, at = new Date()): LeaseRecord<IdempotencyData> => ({
+  state: "held",
+  owner,
+  at: at.toISOString(),
+  data: { requestId: REQUEST_ID, bodyHash: HASH },
+  takeover: false,
+});
 
 /** A fake "register": records each attempt's request id; `registered` plays the event log. */
-function harness(overrides: Partial<IdempotencyOptions> = {}) {
-  const store = new InMemoryIdempotencyStore();
+function harness(overrides: Partial<IdempotencyOptions> & { now?: () => number } = {}) {
+  const store = createInMemoryIdempotencyStore({ now: overrides.now });
   const registered = new Set<string>();
   const attempts: string[] = [];
   let failNext = 0;
@@ -25,6 +34,7 @@ function harness(overrides: Partial<IdempotencyOptions> = {}) {
   const options: IdempotencyOptions = {
     store,
     leaseMs: 30_000,
+    owner: "api-1",
     logger: silentLogger,
     exists: async (id) => registered.has(id),
     ...overrides,
@@ -36,7 +46,8 @@ function harness(overrides: Partial<IdempotencyOptions> = {}) {
     failNextAttempt: () => {
       failNext += 1;
     },
-    run: (clientKey: string, bodyHash = HASH) => withIdempotency(clientKey, bodyHash, attempt, options),
+    run: (clientKey: string, bodyHash = HASH, owner = "api-1") =>
+      withIdempotency(clientKey, bodyHash, attempt, { ...options, owner }),
   };
 }
 
@@ -48,80 +59,69 @@ describe("withIdempotency", () => {
     expect(first.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
     expect(await h.run("k")).toEqual({ requestId: first.requestId, replayed: true });
     expect(h.attempts).toEqual([first.requestId]);
-    expect((await h.store.get(keyOf("k")))?.record.state).toBe("done");
+    expect(h.store.peek(keyOf("k"))?.value.state).toBe("done");
   });
 
-  it("refuses the key with another body", async () => {
+  it("refuses the key with another body, whatever state it is in", async () => {
     const h = harness();
     await h.run("k");
     await expect(h.run("k", "b".repeat(64))).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+    await h.store.create(keyOf("held"), heldBy("api-2"));
+    await expect(h.run("held", "b".repeat(64))).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
   });
 
   it("marks a failed attempt and lets the next one retry under the same request id", async () => {
     const h = harness();
     h.failNextAttempt();
     await expect(h.run("k")).rejects.toThrow("append failed");
-    const claim = await h.store.get(keyOf("k"));
-    expect(claim?.record.state).toBe("failed");
+    const failed = h.store.peek(keyOf("k"))?.value;
+    expect(failed).toMatchObject({ state: "failed", reason: "append failed" });
     const retry = await h.run("k");
-    expect(retry).toEqual({ requestId: claim?.record.requestId, replayed: false });
+    expect(retry).toEqual({ requestId: failed?.data.requestId, replayed: false });
     expect(h.attempts).toEqual([retry.requestId, retry.requestId]);
   });
 
   it("lets one of many concurrent requests run and answers the others with its id", async () => {
     const h = harness();
-    const outcomes = await Promise.all(Array.from({ length: 5 }, () => h.run("k")));
+    const outcomes = await Promise.all(Array.from({ length: 5 }, (_, i) => h.run("k", HASH, `api-${i}`)));
     expect(new Set(outcomes.map((o) => o.requestId)).size).toBe(1);
     expect(outcomes.filter((o) => !o.replayed)).toHaveLength(1);
     expect(h.attempts).toHaveLength(1);
   });
 
-  it("answers at once for a claim left pending by an attempt that registered and then died", async () => {
+  it("answers at once for a key left held by an attempt that registered and then died", async () => {
     const h = harness();
-    const requestId = "0197a3f0-1c2d-7e3f-8a4b-5c6d7e8f9a0b";
-    await h.store.create(keyOf("k"), {
-      requestId,
-      bodyHash: HASH,
-      state: "pending",
-      at: new Date().toISOString(),
-    });
-    h.registered.add(requestId);
-    expect(await h.run("k")).toEqual({ requestId, replayed: true });
+    await h.store.create(keyOf("k"), heldBy("api-2"));
+    h.registered.add(REQUEST_ID);
+    expect(await h.run("k")).toEqual({ requestId: REQUEST_ID, replayed: true });
     expect(h.attempts).toEqual([]);
   });
 
-  it("takes over a claim whose holder died before registering, once its lease is over", async () => {
-    let now = Date.parse("2025-06-01T12:00:00.000Z");
+  it("takes over a key whose holder died before registering, once it has been silent a whole lease", async () => {
+    let now = Date.parse("2026-06-01T12:00:00.000Z");
     const h = harness({ now: () => now, leaseMs: 1000 });
-    const requestId = "0197a3f0-1c2d-7e3f-8a4b-5c6d7e8f9a0b";
-    await h.store.create(keyOf("k"), {
-      requestId,
-      bodyHash: HASH,
-      state: "pending",
-      at: new Date(now).toISOString(),
-    });
+    await h.store.create(keyOf("k"), heldBy("api-2", new Date(now)));
     now += 1000;
-    expect(await h.run("k")).toEqual({ requestId, replayed: false });
-    expect(h.attempts).toEqual([requestId]);
+    expect(await h.run("k")).toEqual({ requestId: REQUEST_ID, replayed: false });
+    expect(h.attempts).toEqual([REQUEST_ID]);
   });
 
-  it("waits on a live claim and answers with its outcome when it settles", async () => {
+  it("waits on a live holder and answers with its outcome when it settles", async () => {
     const h = harness({ leaseMs: 60_000 });
-    const requestId = "0197a3f0-1c2d-7e3f-8a4b-5c6d7e8f9a0b";
-    const revision = (await h.store.create(keyOf("k"), {
-      requestId,
-      bodyHash: HASH,
-      state: "pending",
-      at: new Date().toISOString(),
-    }))!;
+    const revision = (await h.store.create(keyOf("k"), heldBy("api-2")))!;
     const waiting = h.run("k");
-    h.registered.add(requestId);
-    await h.store.update(
-      keyOf("k"),
-      { requestId, bodyHash: HASH, state: "done", at: new Date().toISOString() },
-      revision,
-    );
-    expect(await waiting).toEqual({ requestId, replayed: true });
+    h.registered.add(REQUEST_ID);
+    await h.store.update(keyOf("k"), { ...heldBy("api-2"), state: "done" } as never, revision);
+    expect(await waiting).toEqual({ requestId: REQUEST_ID, replayed: true });
+    expect(h.attempts).toEqual([]);
+  });
+
+  it("reports a store that cannot be read as unavailable, never guessing", async () => {
+    const h = harness();
+    h.store.get = async () => {
+      throw new Error("nats down");
+    };
+    await expect(h.run("k")).rejects.toBeInstanceOf(IdempotencyStoreUnavailableError);
     expect(h.attempts).toEqual([]);
   });
 });

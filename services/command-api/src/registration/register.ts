@@ -7,8 +7,10 @@ import { type SubmitImageDeps, submitImage } from "./submit-image";
 
 export interface RegisterDeps extends SubmitImageDeps {
   idempotency: IdempotencyStore;
-  /** How long a pending Idempotency-Key claim holds off others before they may take it over. */
+  /** How long a held Idempotency-Key holds off others without a renewal before they may take it over. */
   idempotencyLeaseMs: number;
+  /** This API instance's owner id in Idempotency-Key leases. */
+  idempotencyOwner: string;
 }
 
 /**
@@ -32,6 +34,7 @@ export async function register(
     {
       store: deps.idempotency,
       leaseMs: deps.idempotencyLeaseMs,
+      owner: deps.idempotencyOwner,
       logger: deps.logger,
       exists: async (id) => (await deps.store.readRequest(id)).events.length > 0,
     },

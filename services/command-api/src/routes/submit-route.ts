@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { leaseOwnerId } from "@reimagine/eventstore";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
 import { idempotencyKeyOf } from "../http/idempotency-key";
@@ -80,6 +81,8 @@ export function mountSubmitRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps)
     idempotency: deps.idempotency,
     originalsBucket: config.S3_BUCKET_ORIGINALS,
     idempotencyLeaseMs: deps.idempotencyLeaseMs ?? 30_000,
+    // this API instance in Idempotency-Key leases (two instances in one process are two owners)
+    idempotencyOwner: leaseOwnerId(),
     logger: deps.logger,
   };
   app.openAPIRegistry.registerPath(route);

@@ -11,7 +11,7 @@ import { Client } from "minio";
 import type { CommandApiDeps } from "../app/command-api-deps";
 import { createCommandApi } from "../app/create-command-api";
 import type { IdempotencyStore } from "../idempotency/idempotency-store";
-import { idempotencyBucketName, openKvIdempotencyStore } from "../idempotency/kv-idempotency-store";
+import { idempotencyBucketName, openIdempotencyStore } from "../idempotency/idempotency-store";
 
 /** A read model held in memory: empty (as if the projector lagged) until a test projects into it. */
 export class MemoryReader implements RequestStateReader {
@@ -85,11 +85,7 @@ export async function openTestApi(options: TestApiOptions = {}): Promise<TestApi
       secretKey: s3.secretKey,
     });
     await blobs.ensureBuckets([buckets.originals, buckets.generated]);
-    const idempotency = await openKvIdempotencyStore(nats.store.js, {
-      stream: nats.layout.stream,
-      ttlMs: config.IDEMPOTENCY_TTL_MS,
-      replicas: 1,
-    });
+    const idempotency = await openIdempotencyStore(nats.store, config);
     const reader = new MemoryReader();
     const deps: CommandApiDeps = {
       config,

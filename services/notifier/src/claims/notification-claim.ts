@@ -1,38 +1,43 @@
+import {
+  createInMemoryLeaseStore,
+  type JetStreamEventStore,
+  type LeaseRecord,
+  type LeaseStore,
+  openLeaseStore,
+} from "@reimagine/eventstore";
 import { z } from "zod";
 
-const common = {
-  /** The notifier instance that wrote this revision (host/pid/random). */
-  owner: z.string().min(1).max(300),
-  /** The writer's clock, for people reading the bucket; staleness uses the server's timestamp. */
-  at: z.iso.datetime({ offset: true }),
+/** What a notification claim keeps with its key: the email's Message-ID and where it went. */
+export const ClaimData = z.object({
   messageId: z.string().min(1).max(998),
   recipientDomain: z.string().min(1).max(253),
-};
+});
+export type ClaimData = z.infer<typeof ClaimData>;
+
+/** Where notifier instances agree on who sends which email: a lease store of ClaimData. */
+export type ClaimStore = LeaseStore<ClaimData>;
 
 /**
- * What the claims bucket holds for one (request, notification retry):
- * - `sending`: `owner` may be talking to the SMTP server right now; it renews the claim while it does,
- * - `sent`: the SMTP server accepted the message (250) or the outbox holds it: never send it again,
- * - `failed`: the last attempt definitely delivered nothing, so the next delivery may take the claim.
+ * Claims as the notifier wrote them before the lease protocol (`sending`/`sent`/`failed` with the
+ * data inline), read as lease records so a bucket filled by an older release keeps its promises.
  */
-export const NotificationClaim = z.discriminatedUnion("state", [
-  z.object({ state: z.literal("sending"), ...common, takeover: z.boolean() }),
-  z.object({ state: z.literal("sent"), ...common }),
-  z.object({
-    state: z.literal("failed"),
-    ...common,
-    reason: z.string().max(2000),
-    smtpCode: z.number().int().nullable(),
-  }),
-]);
-export type NotificationClaim = z.infer<typeof NotificationClaim>;
-
-/** A claim as read back, with its revision (for compare-and-set) and the server's timestamp. */
-export interface ClaimEntry {
-  claim: NotificationClaim;
-  revision: number;
-  storedAt: Date;
-}
+const LegacyClaim = z
+  .discriminatedUnion("state", [
+    z.object({ state: z.literal("sending"), takeover: z.boolean() }),
+    z.object({ state: z.literal("sent") }),
+    z.object({ state: z.literal("failed"), reason: z.string() }),
+  ])
+  .and(z.object({ owner: z.string().min(1), at: z.iso.datetime({ offset: true }) }).and(ClaimData))
+  .transform((old): LeaseRecord<ClaimData> => {
+    const base = {
+      owner: old.owner,
+      at: old.at,
+      data: { messageId: old.messageId, recipientDomain: old.recipientDomain },
+    };
+    if (old.state === "sent") return { state: "done", ...base };
+    if (old.state === "failed") return { state: "failed", ...base, reason: old.reason };
+    return { state: "held", ...base, takeover: old.takeover };
+  });
 
 /**
  * The key of one email: the request and how many notification retries it had. An operator's retry
@@ -40,4 +45,42 @@ export interface ClaimEntry {
  */
 export function claimKey(requestId: string, notificationRetries: number): string {
   return `${requestId}.${notificationRetries}`;
+}
+
+/** The claims bucket that belongs to an event stream, so test streams and deployments never share one. */
+export function claimBucketName(stream: string): string {
+  return `${stream}_notifier_claims`;
+}
+
+/**
+ * How long a claim is kept. A claim must outlive every delivery that could still be acting on an
+ * old read of the request (at most HANDLER_MAX_ATTEMPTS × HANDLER_BACKOFF_MAX_MS, minutes), or an
+ * instance that read the request before UserNotified was appended could claim it afresh and send
+ * a second email; later deliveries and replays are stopped by UserNotified in the log itself.
+ * Thirty days is far beyond that, and keeps the bucket from growing without bound.
+ */
+export const CLAIM_TTL_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * Opens (creating if needed) the claims bucket of the store's stream: a NATS JetStream KV bucket
+ * on file storage with the stream's replica count and one revision per key. Claims are never
+ * deleted by the notifier; they expire after CLAIM_TTL_MS.
+ */
+export function openClaimStore(
+  store: JetStreamEventStore,
+  options: { replicas: number },
+): Promise<ClaimStore> {
+  return openLeaseStore(store.js, {
+    bucket: claimBucketName(store.layout.stream),
+    data: ClaimData,
+    legacy: LegacyClaim,
+    replicas: options.replicas,
+    ttlMs: CLAIM_TTL_MS,
+    description: "reimagine notifier: who sends which email (one key per request and retry)",
+  });
+}
+
+/** The claim store's in-memory twin for unit tests (with its own clock for the server timestamps). */
+export function createInMemoryClaimStore(now: () => number = Date.now) {
+  return createInMemoryLeaseStore({ data: ClaimData, legacy: LegacyClaim, now });
 }
