@@ -21,4 +21,5 @@ export * from "./events/retry-requested";
 export * from "./events/stage";
 export * from "./events/stage-failed";
 export * from "./events/user-notified";
+export * from "./routes";
 export { sniffImageType } from "./sniff-image-type";

@@ -1,3 +1,4 @@
+import { ROUTES, routeOf } from "@reimagine/contracts";
 import { type Config, ConfigError } from "@reimagine/platform";
 
 /**
@@ -22,6 +23,8 @@ export function requestLinks(
   publicBaseUrl: string,
   requestId: string,
 ): { imageUrl: string; statusUrl: string } {
-  const statusUrl = `${publicBaseUrl}/api/v1/request/${encodeURIComponent(requestId)}`;
-  return { imageUrl: `${statusUrl}/image`, statusUrl };
+  return {
+    imageUrl: `${publicBaseUrl}${routeOf(ROUTES.requestImage, requestId)}`,
+    statusUrl: `${publicBaseUrl}${routeOf(ROUTES.request, requestId)}`,
+  };
 }

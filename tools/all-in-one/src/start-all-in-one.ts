@@ -1,6 +1,7 @@
 import { createBlobStore } from "@reimagine/blobs";
 import { createCaptioner, startCaptionHandler } from "@reimagine/caption-handler";
 import { openIdempotencyStore, startCommandApi } from "@reimagine/command-api";
+import { ROUTES } from "@reimagine/contracts";
 import { openEventStore } from "@reimagine/eventstore";
 import { createImageGenerator, startGenerationHandler } from "@reimagine/generation-handler";
 import { createMailTransport, startNotifier } from "@reimagine/notifier";
@@ -91,7 +92,7 @@ export async function startAllInOne(base: Config, logger: Logger): Promise<AllIn
       { part: "mail", detail: transport.describe() },
       { part: "caption", detail: `${captioner.provider} ${captioner.model}` },
       { part: "generation", detail: `${generator.provider} ${generator.model}` },
-      { part: "API", detail: `${publicUrl}/api/v1/register` },
+      { part: "API", detail: `${publicUrl}${ROUTES.register}` },
       { part: "API docs", detail: `${publicUrl}/docs` },
     ];
     return { url: api.url, summary, parts, stop };

@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { BlobNotFoundError } from "@reimagine/blobs";
+import { openApiPath, ROUTES } from "@reimagine/contracts";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
 import { methodNotAllowed } from "../http/method-not-allowed";
@@ -13,7 +14,7 @@ export const PRESIGNED_URL_SECONDS = 300;
 
 const route = createRoute({
   method: "get",
-  path: "/api/v1/request/{id}/image",
+  path: openApiPath(ROUTES.requestImage),
   summary: "The generated image",
   description:
     "The link in the email; it never expires. Redirects to a fresh presigned URL (valid 5 minutes) " +
@@ -82,5 +83,5 @@ export function mountImageRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps):
     }
     return c.body(Readable.toWeb(object.body) as ReadableStream<Uint8Array>, 200, headers);
   });
-  app.all("/api/v1/request/:id/image", methodNotAllowed(["GET", "HEAD"]));
+  app.all(ROUTES.requestImage, methodNotAllowed(["GET", "HEAD"]));
 }

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { openApiPath, ROUTES } from "@reimagine/contracts";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
 import { methodNotAllowed } from "../http/method-not-allowed";
@@ -10,7 +11,7 @@ import { problemResponses, RequestIdParams, RequestStatusSchema } from "./openap
 
 const route = createRoute({
   method: "get",
-  path: "/api/v1/request/{id}",
+  path: openApiPath(ROUTES.request),
   summary: "Watch a request's progress",
   description:
     "Status, masked email, caption, link to the generated image, the last failure and the history of " +
@@ -41,5 +42,5 @@ export function mountStatusRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps)
     c.header("x-reimagine-source", found.source);
     return c.json(toStatusResponse(found.state, base), 200);
   });
-  app.all("/api/v1/request/:id", methodNotAllowed(["GET", "HEAD"]));
+  app.all(ROUTES.request, methodNotAllowed(["GET", "HEAD"]));
 }

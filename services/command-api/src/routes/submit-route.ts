@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { ROUTES } from "@reimagine/contracts";
 import { leaseOwnerId } from "@reimagine/eventstore";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
@@ -13,7 +14,7 @@ import { parseUpload, uploadLimitsFor } from "../upload/parse-upload";
 import { UploadSlots } from "../upload/upload-slots";
 import { problemResponses, RegisterResponseSchema } from "./openapi-schemas";
 
-const PATH = "/api/v1/register";
+const PATH = ROUTES.register;
 
 const route = createRoute({
   method: "post",

@@ -1,11 +1,11 @@
 import type { RequestStatusResponse } from "@reimagine/contracts";
-import { maskEmail, type RequestState } from "@reimagine/contracts";
+import { maskEmail, type RequestState, ROUTES, routeOf } from "@reimagine/contracts";
 
 /** The path of a request's status, relative to the API's base URL. */
-export const statusPath = (requestId: string): string => `/api/v1/request/${requestId}`;
+export const statusPath = (requestId: string): string => routeOf(ROUTES.request, requestId);
 
 /** The path of a request's generated image: the link in the email, so it never expires. */
-export const imagePath = (requestId: string): string => `${statusPath(requestId)}/image`;
+export const imagePath = (requestId: string): string => routeOf(ROUTES.requestImage, requestId);
 
 /** The public view of a request: masked email, a stable image link, nothing internal. */
 export function toStatusResponse(state: RequestState, baseUrl: string): RequestStatusResponse {

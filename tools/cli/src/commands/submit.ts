@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
+import { ROUTES } from "@reimagine/contracts";
 import { describeEvent } from "@reimagine/operations";
 import type { CliContext } from "../cli-context";
 import { CliError } from "../cli-error";
@@ -26,7 +27,7 @@ export async function submitCommand(
   const form = new FormData();
   form.set("image", new Blob([bytes]), basename(file));
   form.set("email", options.email);
-  const url = `${apiBase(ctx, options.api)}/api/v1/register`;
+  const url = `${apiBase(ctx, options.api)}${ROUTES.register}`;
   const res = await fetch(url, { method: "POST", body: form }).catch((err: Error) => {
     throw new CliError(`cannot reach the API at ${url}: ${(err.cause as Error)?.message ?? err.message}`);
   });
