@@ -19,13 +19,30 @@ export const RequestError = z.object({
   attempts: z.number().int(),
 });
 
+/** Which model made a result and which backend served it: `offline` is the labelled demo mode. */
+export const ModelProvenance = z.object({
+  model: z.string().meta({ description: "The model's name, e.g. google/gemma-4-31B-it" }),
+  provider: z.string().meta({
+    description:
+      'Who served it: "huggingface:<provider>" (Inference Providers), "endpoint" (a dedicated or ' +
+      'self-hosted endpoint) or "offline" (the demo mode: no model was involved)',
+  }),
+});
+export type ModelProvenance = z.infer<typeof ModelProvenance>;
+
 /** 200 body of GET /api/v1/request/:id. */
 export const RequestStatusResponse = z.object({
   id: z.uuid(),
   status: RequestStatusName,
   email: z.string(),
   caption: z.string().nullable(),
+  captionedBy: ModelProvenance.nullable().meta({
+    description: "The model that made the caption; null until captioned",
+  }),
   generatedImageUrl: z.string().nullable(),
+  generatedBy: ModelProvenance.nullable().meta({
+    description: "The model that made the new image; null until generated",
+  }),
   error: RequestError.nullable(),
   createdAt: z.iso.datetime({ offset: true }),
   updatedAt: z.iso.datetime({ offset: true }),

@@ -1,18 +1,29 @@
 export * from "./api";
 export { maskEmail } from "./domain/mask-email";
 export {
+  dueRunStage,
   dueStage,
   evolveRequest,
+  type FailureNoticeState,
   failedStage,
   foldRequest,
   initialRequestState,
   type RequestState,
 } from "./domain/request-state";
 export { runOf } from "./domain/run-of";
-export { STAGES, type StageFailureOf, type StageResultOf } from "./domain/stages";
+export {
+  STAGES,
+  STEPS,
+  type StageFailureOf,
+  type StageResultOf,
+  type Step,
+  type StepFailureOf,
+  type StepResultOf,
+} from "./domain/stages";
 export * from "./envelope";
 export * from "./events/caption-produced";
 export * from "./events/domain-event";
+export * from "./events/failure-notified";
 export * from "./events/image-generated";
 export * from "./events/image-submitted";
 export * from "./events/new-event";

@@ -2,6 +2,13 @@ import type { RequestStatusName } from "../api";
 import type { AnyDomainEvent } from "../events/domain-event";
 import type { Stage } from "../events/stage";
 
+/**
+ * Where telling the person of a failure stands: `due` once a caption or generation failed for
+ * good, `sent` once the email went out, `failed` when it could not be delivered; null otherwise
+ * (no failure, a failed email, or an operator's retry took the request back).
+ */
+export type FailureNoticeState = "due" | "sent" | "failed";
+
 /** Everything the system knows about one request, folded from its events. */
 export interface RequestState {
   requestId: string;
@@ -17,8 +24,10 @@ export interface RequestState {
   generatedImageKey: string | null;
   generatedContentType: string | null;
   generationProvider: string | null;
+  generationModel: string | null;
   notificationMessageId: string | null;
   error: { stage: Stage; message: string; attempts: number } | null;
+  failureNotice: FailureNoticeState | null;
   /** How many operator retries each stage has had: part of a re-run's identity. */
   retries: Record<Stage, number>;
   createdAt: string | null;
@@ -41,8 +50,10 @@ export function initialRequestState(requestId: string): RequestState {
     generatedImageKey: null,
     generatedContentType: null,
     generationProvider: null,
+    generationModel: null,
     notificationMessageId: null,
     error: null,
+    failureNotice: null,
     retries: { caption: 0, generation: 0, notification: 0 },
     createdAt: null,
     updatedAt: null,
@@ -91,23 +102,30 @@ export function evolveRequest(state: RequestState, event: AnyDomainEvent): Reque
         generatedImageKey: event.data.imageKey,
         generatedContentType: event.data.contentType,
         generationProvider: event.data.provider,
+        generationModel: event.data.model,
         error: null,
       };
     case "UserNotified":
       return { ...s, status: "notified", notificationMessageId: event.data.messageId, error: null };
     case "CaptionFailed":
-      return { ...s, status: "failed", error: failure("caption", event.data) };
+      return { ...s, status: "failed", error: failure("caption", event.data), failureNotice: "due" };
     case "GenerationFailed":
-      return { ...s, status: "failed", error: failure("generation", event.data) };
+      return { ...s, status: "failed", error: failure("generation", event.data), failureNotice: "due" };
     case "NotificationFailed":
-      return { ...s, status: "failed", error: failure("notification", event.data) };
+      // the person's address is what just failed: there is nobody to tell
+      return { ...s, status: "failed", error: failure("notification", event.data), failureNotice: null };
     case "RetryRequested":
       return {
         ...s,
         status: statusBefore[event.data.stage],
         error: null,
+        failureNotice: null,
         retries: { ...s.retries, [event.data.stage]: s.retries[event.data.stage] + 1 },
       };
+    case "FailureNotified":
+      return { ...s, failureNotice: "sent" };
+    case "FailureNotificationFailed":
+      return { ...s, failureNotice: "failed" };
   }
 }
 
@@ -135,6 +153,16 @@ export function dueStage(state: RequestState): Stage | null {
     default:
       return null;
   }
+}
+
+/**
+ * The stage whose runs count the deliveries of `step` when `step` is due, else null: a stage
+ * counts its own runs; the failure notice counts the runs of the stage that failed, so a retry
+ * that fails again is told about again, under a fresh claim.
+ */
+export function dueRunStage(state: RequestState, step: Stage | "failureNotice"): Stage | null {
+  if (step !== "failureNotice") return dueStage(state) === step ? step : null;
+  return state.failureNotice === "due" ? (state.error?.stage ?? null) : null;
 }
 
 /** The stage that failed last, if the request is failed: what an operator's retry re-runs. */

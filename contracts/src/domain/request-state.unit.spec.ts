@@ -2,7 +2,7 @@ import type { AnyDomainEvent } from "@reimagine/contracts";
 import { captionProduced, imageSubmitted, newRequestId } from "@reimagine/testing";
 import { describe, expect, it } from "vitest";
 import { newEvent } from "../events/new-event";
-import { dueStage, failedStage, foldRequest } from "./request-state";
+import { dueRunStage, dueStage, failedStage, foldRequest } from "./request-state";
 
 const given = (...events: AnyDomainEvent[]) => foldRequest(events[0]!.requestId, events);
 const meta = (cause: AnyDomainEvent) => ({ correlationId: cause.requestId, causationId: cause.id });
@@ -85,5 +85,59 @@ describe("request state", () => {
       1,
     ]);
     expect(given(submitted, captioned, genFailed, retry, generated).status).toBe("generated");
+  });
+
+  it("keeps who made the caption and the image", () => {
+    const g = given(submitted, captioned, generated);
+    expect([g.captionModel, g.captionProvider, g.generationModel, g.generationProvider]).toEqual([
+      "test-model",
+      "test",
+      "m",
+      "offline",
+    ]);
+  });
+
+  describe("the failure notice", () => {
+    const told = newEvent(
+      "FailureNotified",
+      id,
+      { stage: "generation", messageId: "<x.failed@y>", recipientDomain: "example.com" },
+      meta(genFailed),
+    );
+    const notificationFailed = newEvent(
+      "NotificationFailed",
+      id,
+      { reason: "SMTP 550", attempts: 1, smtpCode: 550 },
+      meta(generated),
+    );
+
+    it("is due once a caption or generation failed for good, counted in that stage's runs", () => {
+      const f = given(submitted, captioned, genFailed);
+      expect(f.failureNotice).toBe("due");
+      expect(dueRunStage(f, "failureNotice")).toBe("generation");
+      expect(dueRunStage(f, "generation")).toBeNull();
+    });
+
+    it("is done once told, and the request stays failed with its error", () => {
+      const t = given(submitted, captioned, genFailed, told);
+      expect([t.failureNotice, t.status, t.error?.stage, dueRunStage(t, "failureNotice")]).toEqual([
+        "sent",
+        "failed",
+        "generation",
+        null,
+      ]);
+      expect(t.history.at(-1)?.type).toBe("FailureNotified");
+    });
+
+    it("is no longer due after an operator's retry, nor for a failed email", () => {
+      expect(given(submitted, captioned, genFailed, retry).failureNotice).toBeNull();
+      const n = given(submitted, captioned, generated, notificationFailed);
+      expect([n.status, n.failureNotice, dueRunStage(n, "failureNotice")]).toEqual(["failed", null, null]);
+    });
+
+    it("a stage is due as a step of its own only while it is the stage due", () => {
+      const c = given(submitted, captioned);
+      expect([dueRunStage(c, "generation"), dueRunStage(c, "caption")]).toEqual(["generation", null]);
+    });
   });
 });

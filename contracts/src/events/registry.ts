@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { CaptionProducedV1, CaptionProducedV2, upcastCaptionProducedV1 } from "./caption-produced";
+import { FailureNotificationFailedV1, FailureNotifiedV1 } from "./failure-notified";
 import { ImageGeneratedV1 } from "./image-generated";
 import { ImageSubmittedV1 } from "./image-submitted";
 import { RetryRequestedV1 } from "./retry-requested";
@@ -35,6 +36,8 @@ export const eventDefinitions = {
   UserNotified: define({ version: 1, schema: UserNotifiedV1 }),
   NotificationFailed: define({ version: 1, schema: NotificationFailedV1 }),
   RetryRequested: define({ version: 1, schema: RetryRequestedV1 }),
+  FailureNotified: define({ version: 1, schema: FailureNotifiedV1 }),
+  FailureNotificationFailed: define({ version: 1, schema: FailureNotificationFailedV1 }),
 } as const;
 
 type Definitions = typeof eventDefinitions;

@@ -65,6 +65,18 @@ export function describeEvent(event: AnyDomainEvent, position: number): EventLin
         stage: "notification",
         summary: `after ${event.data.attempts} attempt(s)${event.data.smtpCode ? `, SMTP ${event.data.smtpCode}` : ""}: ${event.data.reason}`,
       };
+    case "FailureNotified":
+      return {
+        ...base,
+        stage: "notification",
+        summary: `told the person the ${event.data.stage} failed: email ${event.data.messageId} to @${event.data.recipientDomain}`,
+      };
+    case "FailureNotificationFailed":
+      return {
+        ...base,
+        stage: "notification",
+        summary: `could not tell the person the ${event.data.stage} failed, after ${event.data.attempts} attempt(s)${event.data.smtpCode ? `, SMTP ${event.data.smtpCode}` : ""}: ${event.data.reason}`,
+      };
     case "RetryRequested":
       return {
         ...base,

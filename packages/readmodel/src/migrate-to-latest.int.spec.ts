@@ -26,7 +26,7 @@ describe("read-model migrations", () => {
 
   it("applies each migration once, however often they run, with their bookkeeping in the same schema", async () => {
     const t = await open({ migrate: false });
-    expect(await migrateToLatest(t.db)).toEqual(["0001-create-read-model"]);
+    expect(await migrateToLatest(t.db)).toEqual(["0001-create-read-model", "0002-model-provenance"]);
     expect(await migrateToLatest(t.db)).toEqual([]);
     expect(await tablesOf(t, t.schema)).toEqual([
       "kysely_migration",
@@ -39,7 +39,7 @@ describe("read-model migrations", () => {
   it("runs safely when several connections migrate at once", async () => {
     const t = await open({ migrate: false, maxConnections: 6 });
     const applied = await Promise.all(Array.from({ length: 5 }, () => migrateToLatest(t.db)));
-    expect(applied.flat()).toEqual(["0001-create-read-model"]);
+    expect(applied.flat()).toEqual(["0001-create-read-model", "0002-model-provenance"]);
   });
 
   it("runs safely when several processes open the same fresh schema at once", async () => {

@@ -1,4 +1,4 @@
-import type { RequestState, RequestStatusName } from "@reimagine/contracts";
+import type { FailureNoticeState, RequestState, RequestStatusName } from "@reimagine/contracts";
 import type { ColumnType, Insertable, Selectable } from "kysely";
 
 /** A jsonb column: written as a JSON string (pg would turn a JS array into a Postgres array), read parsed. */
@@ -21,8 +21,10 @@ export interface RequestsTable {
   generated_image_key: string | null;
   generated_content_type: string | null;
   generation_provider: string | null;
+  generation_model: string | null;
   notification_message_id: string | null;
   error: Json<RequestState["error"]>;
+  failure_notice: FailureNoticeState | null;
   retries: Json<RequestState["retries"]>;
   history: Json<RequestState["history"]>;
   created_at: NullableTimestamp;

@@ -1,11 +1,21 @@
-import { dueStage, foldRequest, type RequestState, runOf, type Stage } from "@reimagine/contracts";
+import {
+  dueRunStage,
+  foldRequest,
+  type RequestState,
+  runOf,
+  STAGES,
+  type Stage,
+  type Step,
+} from "@reimagine/contracts";
 import type { EventStore, RequestHistory, StoredEvent } from "@reimagine/eventstore";
 
-/** A request on which a stage is due, as read just now. */
+/** A request on which a step is due, as read just now. */
 export interface DueStage {
   history: RequestHistory;
   state: RequestState;
-  /** The run of the stage the trigger belongs to (see runOf); equal to `state.retries[stage]`. */
+  /** The stage whose runs count this step's deliveries: the stage itself, or the one that failed (see dueRunStage). */
+  runStage: Stage;
+  /** The run of `runStage` the trigger belongs to (see runOf); equal to `state.retries[runStage]`. */
   run: number;
 }
 
@@ -18,19 +28,22 @@ export function stateOf(requestId: string, history: RequestHistory): RequestStat
 }
 
 /**
- * Re-reads the request of `trigger` and returns it when `stage` is due for the run the trigger
- * belongs to; null otherwise (done already, failed, moved on, or a newer retry owns the stage).
+ * Re-reads the request of `trigger` and returns it when `step` is due for the run the trigger
+ * belongs to; null otherwise (done already, failed, moved on, or a newer retry owns the step).
  * A second delivery, a replay or a stale retry therefore does nothing.
  */
 export async function readDueStage(
   store: EventStore,
   trigger: StoredEvent,
-  stage: Stage,
+  step: Step,
 ): Promise<DueStage | null> {
   const { requestId } = trigger.event;
   const history = await store.readRequest(requestId);
   const state = stateOf(requestId, history);
-  if (dueStage(state) !== stage) return null;
-  const run = runOf(history, stage, trigger.position);
-  return run === state.retries[stage] ? { history, state, run } : null;
+  const runStage = dueRunStage(state, step);
+  if (runStage === null) return null;
+  // the failure notice acts on the failure of the stage that failed, never on an older one of another stage
+  if (step === "failureNotice" && trigger.event.type !== STAGES[runStage].fails) return null;
+  const run = runOf(history, runStage, trigger.position);
+  return run === state.retries[runStage] ? { history, state, runStage, run } : null;
 }

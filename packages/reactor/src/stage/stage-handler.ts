@@ -1,14 +1,16 @@
 import {
   type AnyDomainEvent,
   causedBy,
+  dueRunStage,
   type EventData,
   type EventType,
   newEvent,
   type RequestState,
-  STAGES,
-  type Stage,
+  STEPS,
   type StageFailureOf,
-  type StageResultOf,
+  type Step,
+  type StepFailureOf,
+  type StepResultOf,
 } from "@reimagine/contracts";
 import type { EventStore, StoredEvent } from "@reimagine/eventstore";
 import { currentTraceparent } from "@reimagine/platform";
@@ -17,13 +19,13 @@ import { appendWhileDue } from "./append-while-due";
 import { type DueStage, readDueStage, stateOf } from "./read-due-stage";
 import { stageFailure } from "./stage-failure";
 
-/** What a stage records when it gives up: its failure, or the success that did happen after all. */
-export type GiveUpOutcome<S extends Stage> =
-  | { failed: EventData<StageFailureOf<S>> }
-  | { produced: EventData<StageResultOf<S>> };
+/** What a step records when it gives up: its failure, or the success that did happen after all. */
+export type GiveUpOutcome<S extends Step> =
+  | { failed: EventData<StepFailureOf<S>> }
+  | { produced: EventData<StepResultOf<S>> };
 
-/** What makes one stage's reactor: its stage, its work, and what it records when it gives up. */
-export interface StageHandlerSpec<S extends Stage> {
+/** What makes one step's reactor: its step (a stage, or the failure notice), its work, and what it records when it gives up. */
+export interface StageHandlerSpec<S extends Step> {
   /** Durable consumer name, shared by every instance. */
   name: string;
   stage: S;
@@ -32,21 +34,21 @@ export interface StageHandlerSpec<S extends Stage> {
    * Does the stage's work on a request where it is due and returns the success event's data.
    * Throws to retry later; an error with `retryable: false` gives up at once.
    */
-  perform(due: DueStage, ctx: HandlerContext): Promise<EventData<StageResultOf<S>>>;
+  perform(due: DueStage, ctx: HandlerContext): Promise<EventData<StepResultOf<S>>>;
   /**
    * What to record when attempts run out or the error is permanent (see `failWith` for the model
    * stages). Throwing instead dead-letters the trigger, for an operator to look at.
    */
   giveUp(error: unknown, due: DueStage, ctx: HandlerContext): Promise<GiveUpOutcome<S>>;
   /** Called once the success data is recorded, or found no longer wanted (`appended` false). */
-  afterRecord?(data: EventData<StageResultOf<S>>, due: DueStage, appended: boolean): void;
+  afterRecord?(data: EventData<StepResultOf<S>>, due: DueStage, appended: boolean): void;
   /**
    * Undoes the side effects of a result that was not recorded because the request moved on
    * meanwhile; `current` is the request as it is now, so nothing it still uses is undone.
    */
-  discard?(data: EventData<StageResultOf<S>>, current: RequestState, ctx: HandlerContext): Promise<void>;
+  discard?(data: EventData<StepResultOf<S>>, current: RequestState, ctx: HandlerContext): Promise<void>;
   /** Log fields for a recorded success (never personal data). */
-  describe?(data: EventData<StageResultOf<S>>): Record<string, unknown>;
+  describe?(data: EventData<StepResultOf<S>>): Record<string, unknown>;
 }
 
 /** `giveUp` of a stage served by a model: the failure event with the error's reason, HTTP status and the provider. */
@@ -58,16 +60,17 @@ export function failWith<S extends "caption" | "generation">(provider: string) {
 }
 
 /**
- * The one stage kit every stage reactor is built with (caption, generation, notification):
+ * The one stage kit every step's reactor is built with (caption, generation, notification, and the
+ * failure notice):
  * 1. re-read and fold the request; act only when the stage is due for the trigger's run;
  * 2. perform the stage's work;
  * 3. append the result guarded by the version it decided on (one re-decide after a lost race);
  * 4. when attempts run out, record what `giveUp` says, again only while the stage is due, so the
  *    request never stays pending.
  */
-export function createStageHandler<S extends Stage>(spec: StageHandlerSpec<S>): EventHandler {
+export function createStageHandler<S extends Step>(spec: StageHandlerSpec<S>): EventHandler {
   const { store, stage } = spec;
-  const { handles, produces, fails } = STAGES[stage];
+  const { handles, produces, fails } = STEPS[stage];
 
   const record = <K extends EventType>(trigger: StoredEvent, due: DueStage, type: K, data: EventData<K>) => {
     const { requestId } = trigger.event;
@@ -80,14 +83,14 @@ export function createStageHandler<S extends Stage>(spec: StageHandlerSpec<S>): 
     ) as AnyDomainEvent;
     // The same event (same id) on the re-decide, so a publish that did land is found, not repeated.
     return appendWhileDue(store, requestId, stage, due.history, (state) =>
-      state.retries[stage] === due.run ? [event] : null,
+      dueRunStage(state, stage) === due.runStage && state.retries[due.runStage] === due.run ? [event] : null,
     );
   };
 
   const recordSuccess = async (
     trigger: StoredEvent,
     due: DueStage,
-    data: EventData<StageResultOf<S>>,
+    data: EventData<StepResultOf<S>>,
     ctx: HandlerContext,
   ) => {
     const appended = await record(trigger, due, produces, data);

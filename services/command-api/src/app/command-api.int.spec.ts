@@ -279,6 +279,11 @@ describe("docs and probes", () => {
       "RegisterResponse",
       "RequestStatus",
     ]);
+    // the status says which model and provider made the caption and the image
+    const status = JSON.stringify(doc.components.schemas.RequestStatus);
+    for (const field of ["captionedBy", "generatedBy"]) expect(status).toContain(`"${field}"`);
+    expect(status).toContain("The model that made the caption");
+    expect(status).toContain('\\"offline\\" (the demo mode');
   });
 
   it("serves the interactive reference at /docs", async () => {

@@ -1,4 +1,4 @@
-import type { RequestStatusResponse } from "@reimagine/contracts";
+import type { ModelProvenance, RequestStatusResponse } from "@reimagine/contracts";
 import { maskEmail, type RequestState, ROUTES, routeOf } from "@reimagine/contracts";
 
 /** The path of a request's status, relative to the API's base URL. */
@@ -15,10 +15,22 @@ export function toStatusResponse(state: RequestState, baseUrl: string): RequestS
     status: state.status,
     email: state.email ? maskEmail(state.email) : "***",
     caption: state.caption,
+    captionedBy: provenance(state.caption, state.captionModel, state.captionProvider),
     generatedImageUrl: state.generatedImageKey ? `${baseUrl}${imagePath(state.requestId)}` : null,
+    generatedBy: provenance(state.generatedImageKey, state.generationModel, state.generationProvider),
     error: state.error ? { ...state.error } : null,
     createdAt,
     updatedAt: state.updatedAt ?? createdAt,
     history: state.history.map((h) => ({ type: h.type, at: h.at })),
   };
+}
+
+/** Who made a result, once there is one; a field an old read-model row lacks reads "unknown". */
+function provenance(
+  result: string | null,
+  model: string | null,
+  provider: string | null,
+): ModelProvenance | null {
+  if (result === null) return null;
+  return { model: model ?? "unknown", provider: provider ?? "unknown" };
 }

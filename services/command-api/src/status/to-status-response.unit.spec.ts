@@ -14,7 +14,9 @@ describe("toStatusResponse", () => {
     expect(body).toMatchObject({
       email: "n***@example.com",
       caption: null,
+      captionedBy: null,
       generatedImageUrl: null,
+      generatedBy: null,
       error: null,
     });
     expect(JSON.stringify(body)).not.toContain("nina@");
@@ -42,6 +44,34 @@ describe("toStatusResponse", () => {
     expect(body.history.map((h) => h.type)).toEqual(["ImageSubmitted", "ImageGenerated"]);
     expect(body.updatedAt).toBe(generated.occurredAt);
     expect(body.createdAt).toBe(submitted.occurredAt);
+  });
+
+  it("names the model and provider of the caption and of the image; the demo mode says offline", () => {
+    const captioned = newEvent(
+      "CaptionProduced",
+      id,
+      { caption: "a boat", model: "google/gemma-4-31B-it", provider: "huggingface:novita", latencyMs: 900 },
+      meta,
+    );
+    const generated = newEvent(
+      "ImageGenerated",
+      id,
+      {
+        imageKey: `${id}/generated-0.png`,
+        contentType: "image/png",
+        bytes: 9,
+        width: 8,
+        height: 8,
+        model: "offline-render-v1",
+        provider: "offline",
+        latencyMs: 1,
+      },
+      { correlationId: id, causationId: captioned.id },
+    );
+    const body = toStatusResponse(foldRequest(id, [submitted, captioned, generated]), "https://r.example");
+    expect(RequestStatusResponse.parse(body)).toEqual(body);
+    expect(body.captionedBy).toEqual({ model: "google/gemma-4-31B-it", provider: "huggingface:novita" });
+    expect(body.generatedBy).toEqual({ model: "offline-render-v1", provider: "offline" });
   });
 
   it("reports the failed stage, its reason and attempts", () => {

@@ -1,4 +1,4 @@
-import { foldRequest, maskEmail, type RequestState } from "@reimagine/contracts";
+import { foldRequest, maskEmail, OFFLINE_PROVIDER, type RequestState } from "@reimagine/contracts";
 import { assertRequestId } from "@reimagine/eventstore";
 import { UnknownRequestError } from "@reimagine/operations";
 import type { CliContext } from "../cli-context";
@@ -30,8 +30,11 @@ export async function statusCommand(ctx: CliContext, id: string, options: { json
     status: state.status,
     email: state.email ? maskEmail(state.email) : null,
     caption: state.caption,
+    captionModel: state.captionModel,
     captionProvider: state.captionProvider,
     generatedImageKey: state.generatedImageKey,
+    generationModel: state.generationModel,
+    generationProvider: state.generationProvider,
     error: state.error,
     createdAt: state.createdAt,
     updatedAt: state.updatedAt,
@@ -43,14 +46,21 @@ export async function statusCommand(ctx: CliContext, id: string, options: { json
   }
   ctx.out(`${id}: ${state.status}  (from the ${source})`);
   ctx.out(`  email      ${view.email ?? "-"}`);
+  ctx.out(`  caption    ${state.caption ?? "-"}${madeBy(state.captionModel, state.captionProvider)}`);
   ctx.out(
-    `  caption    ${state.caption ?? "-"}${state.captionProvider ? `  [${state.captionProvider}]` : ""}`,
+    `  image      ${state.generatedImageKey ?? "-"}${madeBy(state.generationModel, state.generationProvider)}`,
   );
-  ctx.out(`  image      ${state.generatedImageKey ?? "-"}`);
   if (state.error)
     ctx.out(
       `  error      ${state.error.stage} after ${state.error.attempts} attempt(s): ${state.error.message}`,
     );
   ctx.out(`  created    ${state.createdAt ?? "-"}   updated ${state.updatedAt ?? "-"}`);
   for (const h of state.history) ctx.out(`  ${h.at}  ${h.type}`);
+}
+
+/** "  [model via provider]", "  [offline]" for the demo mode, or nothing before there is a result. */
+function madeBy(model: string | null, provider: string | null): string {
+  if (!provider) return "";
+  if (provider === OFFLINE_PROVIDER) return `  [${OFFLINE_PROVIDER}]`;
+  return `  [${model ?? "unknown model"} via ${provider}]`;
 }
