@@ -70,6 +70,42 @@ describe("requestRetry", () => {
   });
 });
 
+describe("requestRetry, racing", () => {
+  it("retries although the person was told of the failure between its read and its append", async () => {
+    const store = new InMemoryEventStore();
+    const { id, failed } = await failedRequest(store);
+    const told = newEvent(
+      "FailureNotified",
+      id,
+      { stage: "caption", messageId: "<m@x.test>", recipientDomain: "example.com" },
+      { correlationId: id, causationId: failed.id },
+    );
+    const read = store.readRequest.bind(store);
+    let reads = 0;
+    store.readRequest = async (requestId) => {
+      const history = await read(requestId);
+      if (++reads === 1) await store.append(id, [told], history.version);
+      return history;
+    };
+    const retry = await requestRetry(store, id, { requestedBy: "ops" });
+    expect(retry.metadata.causationId).toBe(told.id);
+    const types = (await read(id)).events.map((e) => e.event.type);
+    expect(types).toEqual(["ImageSubmitted", "CaptionFailed", "FailureNotified", "RetryRequested"]);
+  });
+
+  it("of two operators retrying at once, one retries and the other is refused", async () => {
+    const store = new InMemoryEventStore();
+    const { id } = await failedRequest(store);
+    const results = await Promise.allSettled([
+      requestRetry(store, id, { requestedBy: "ann" }),
+      requestRetry(store, id, { requestedBy: "bob" }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const types = (await store.readRequest(id)).events.map((e) => e.event.type);
+    expect(types.filter((t) => t === "RetryRequested")).toHaveLength(1);
+  });
+});
+
 describe("exportLog / importLog", () => {
   it("round-trips the log into an empty store, keeping ids, order and metadata", async () => {
     const source = new InMemoryEventStore();

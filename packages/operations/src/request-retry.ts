@@ -1,4 +1,4 @@
-import type { DomainEvent } from "@reimagine/contracts";
+import type { AnyDomainEvent, DomainEvent, Stage } from "@reimagine/contracts";
 import { failedStage, foldRequest, newEvent } from "@reimagine/contracts";
 import type { EventStore } from "@reimagine/eventstore";
 import { ConcurrencyError } from "@reimagine/eventstore";
@@ -19,24 +19,50 @@ export class NotFailedError extends Error {
 
 /**
  * Appends RetryRequested for the stage that failed, so that stage's handler runs again.
- * Guarded by the request's version: two operators retrying at once produce one retry.
+ * Guarded by the request's version: two operators retrying at once produce one retry. An event
+ * that changes nothing about the failure (the person being told of it) landing meanwhile is no
+ * reason to refuse: the retry is decided again on the fresh history, once or twice.
  */
 export async function requestRetry(
   store: EventStore,
   requestId: string,
   options: { requestedBy: string; reason?: string },
 ): Promise<DomainEvent<"RetryRequested">> {
-  const history = await store.readRequest(requestId);
-  if (history.events.length === 0) throw new UnknownRequestError(requestId);
-  const state = foldRequest(
-    requestId,
-    history.events.map((s) => s.event),
-  );
-  const stage = failedStage(state);
-  if (!stage) throw new NotFailedError(requestId, state.status);
-  const last = history.events.at(-1)!.event;
+  let first: { stage: Stage; retries: number } | undefined;
+  for (let round = 1; ; round++) {
+    const history = await store.readRequest(requestId);
+    if (history.events.length === 0) throw new UnknownRequestError(requestId);
+    const state = foldRequest(
+      requestId,
+      history.events.map((s) => s.event),
+    );
+    const stage = failedStage(state);
+    if (!stage) throw new NotFailedError(requestId, state.status);
+    first ??= { stage, retries: state.retries[stage] };
+    if (stage !== first.stage || state.retries[stage] !== first.retries) throw changedMeanwhile(requestId);
+    const event = retryEvent(requestId, stage, history.events.at(-1)!.event, options);
+    try {
+      await store.append(requestId, [event], history.version);
+      return event;
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError)) throw err;
+      if (round >= 3) throw changedMeanwhile(requestId);
+    }
+  }
+}
+
+function changedMeanwhile(requestId: string): NotFailedError {
+  return new NotFailedError(requestId, "changed while retrying (someone else acted first)");
+}
+
+function retryEvent(
+  requestId: string,
+  stage: Stage,
+  last: AnyDomainEvent,
+  options: { requestedBy: string; reason?: string },
+): DomainEvent<"RetryRequested"> {
   const traceparent = currentTraceparent();
-  const event = newEvent(
+  return newEvent(
     "RetryRequested",
     requestId,
     { stage, requestedBy: options.requestedBy, ...(options.reason ? { reason: options.reason } : {}) },
@@ -46,13 +72,4 @@ export async function requestRetry(
       ...(traceparent ? { traceparent } : {}),
     },
   );
-  try {
-    await store.append(requestId, [event], history.version);
-  } catch (err) {
-    if (err instanceof ConcurrencyError) {
-      throw new NotFailedError(requestId, "changed while retrying (someone else acted first)");
-    }
-    throw err;
-  }
-  return event;
 }

@@ -6,7 +6,13 @@ export {
   openClaimStore,
 } from "./claims";
 export { ExactlyOnceMailer, type SentEmail } from "./exactly-once-mailer";
+export {
+  createFailureNoticeHandler,
+  FAILURE_NOTICE_MAX_AGE_MS,
+  FAILURE_NOTIFIER_NAME,
+  failureClaimKey,
+} from "./failure-notice-handler";
 export { createMailTransport, type MailTransport } from "./mail";
 export { createNotifierHandler, NOTIFIER_NAME, type NotifierHandlerDeps } from "./notifier-handler";
-export { createNotifier, type NotifierDeps, startNotifier } from "./start-notifier";
+export { createNotifier, type NotifierDeps, type NotifierHandlers, startNotifier } from "./start-notifier";
 export { verifyMailTransport } from "./verify-mail-transport";

@@ -1,9 +1,12 @@
-import type { RequestState } from "@reimagine/contracts";
+import type { NoticeStage, RequestState } from "@reimagine/contracts";
 import {
+  failureMessageId,
   InvalidRecipientError,
   notificationMessageId,
   type OutgoingMail,
   parseRecipient,
+  type RenderedEmail,
+  renderFailureEmail,
   renderNotificationEmail,
 } from "./mail";
 import { requestLinks } from "./public-base-url";
@@ -15,31 +18,67 @@ export interface NotificationMailOptions {
   publicBaseUrl: string;
 }
 
+/** An email ready for the ExactlyOnceMailer, and the recipient's domain (all that goes into the log). */
+export interface AddressedMail {
+  mail: OutgoingMail;
+  recipientDomain: string;
+}
+
 /** The header that ties a message to its request, for support and for MTAs' logs. */
 export const REQUEST_ID_MAIL_HEADER = "X-Reimagine-Request-Id";
 
 /**
- * The "your image is ready" email of a request, addressed and with its deterministic Message-ID,
- * plus the recipient's domain (the only part of the address that goes into UserNotified).
+ * The "your image is ready" email of a request, addressed and with its deterministic Message-ID:
+ * the caption, the links, and which models made the caption and the image.
  */
-export function notificationMail(
-  state: RequestState,
-  options: NotificationMailOptions,
-): { mail: OutgoingMail; recipientDomain: string } {
-  if (!state.email) throw new InvalidRecipientError("invalid recipient: the request has no email address");
-  const recipient = parseRecipient(state.email);
+export function notificationMail(state: RequestState, options: NotificationMailOptions): AddressedMail {
   const links = requestLinks(options.publicBaseUrl, state.requestId);
+  const by = (model: string | null, provider: string | null) =>
+    provider ? { model: model ?? "an unrecorded model", provider } : null;
   const rendered = renderNotificationEmail({
     requestId: state.requestId,
     caption: state.caption ?? "",
     ...links,
+    captionedBy: by(state.captionModel, state.captionProvider),
+    generatedBy: by(state.generationModel, state.generationProvider),
   });
+  return addressed(state, options, rendered, notificationMessageId(state.requestId, options.from));
+}
+
+/**
+ * The "we could not reimagine your photo" email for the failure of `stage` in its run `run`: which
+ * step failed in plain words, the recorded reason, and that nothing more will come.
+ */
+export function failureMail(
+  state: RequestState,
+  stage: NoticeStage,
+  run: number,
+  options: NotificationMailOptions,
+): AddressedMail {
+  const { statusUrl } = requestLinks(options.publicBaseUrl, state.requestId);
+  const rendered = renderFailureEmail({
+    requestId: state.requestId,
+    stage,
+    reason: state.error?.message ?? "",
+    statusUrl,
+  });
+  return addressed(state, options, rendered, failureMessageId(state.requestId, stage, run, options.from));
+}
+
+function addressed(
+  state: RequestState,
+  options: NotificationMailOptions,
+  rendered: RenderedEmail,
+  messageId: string,
+): AddressedMail {
+  if (!state.email) throw new InvalidRecipientError("invalid recipient: the request has no email address");
+  const recipient = parseRecipient(state.email);
   return {
     mail: {
       from: options.from,
       to: recipient.address,
       ...rendered,
-      messageId: notificationMessageId(state.requestId, options.from),
+      messageId,
       headers: {
         // RFC 3834: vacation responders and auto-forwarders must not answer this message
         "Auto-Submitted": "auto-generated",

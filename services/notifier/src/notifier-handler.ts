@@ -1,9 +1,8 @@
-import type { NotificationFailed } from "@reimagine/contracts";
 import type { EventStore } from "@reimagine/eventstore";
-import { createStageHandler, type EventHandler, stageFailure } from "@reimagine/reactor";
-import { ClaimHeldError, claimKey } from "./claims";
+import { createStageHandler, type EventHandler } from "@reimagine/reactor";
+import { claimKey } from "./claims";
 import type { ExactlyOnceMailer } from "./exactly-once-mailer";
-import { classifySmtpError, InvalidMailInputError, InvalidRecipientError, MailSendError } from "./mail";
+import { deliverOnce, mailGiveUp } from "./mail-step";
 import { type NotificationMailOptions, notificationMail } from "./notification-mail";
 
 export interface NotifierHandlerDeps {
@@ -23,52 +22,19 @@ export const NOTIFIER_NAME = "notifier";
  */
 export function createNotifierHandler(deps: NotifierHandlerDeps): EventHandler {
   const { mailer } = deps;
+  const keyOf = (due: { state: { requestId: string }; run: number }) =>
+    claimKey(due.state.requestId, due.run);
   return createStageHandler({
     name: NOTIFIER_NAME,
     stage: "notification",
     store: deps.store,
-
-    async perform(due, ctx) {
-      const { mail, recipientDomain } = notificationMail(due.state, deps.mail);
-      ctx.signal.throwIfAborted();
-      const key = claimKey(due.state.requestId, due.run);
-      const { messageId, sentNow } = await mailer.sendOnce(key, mail, recipientDomain, ctx.logger);
-      ctx.logger.debug({ messageId, sentNow }, "email sent or found sent");
-      return { messageId, recipientDomain };
-    },
-
+    perform: (due, ctx) => deliverOnce(mailer, keyOf(due), notificationMail(due.state, deps.mail), ctx),
     async giveUp(error, due, ctx) {
-      const key = claimKey(due.state.requestId, due.run);
-      const claim = await mailer.status(key);
-      if (claim.kind === "sent") {
-        // the email did go out (only its record kept failing): that is the fact to record
-        const { messageId, recipientDomain } = claim.email;
-        return { produced: { messageId, recipientDomain } };
-      }
-      if (claim.kind === "held") {
-        // a live sender will record the outcome; if it does not, the dead letter makes that visible
-        throw new ClaimHeldError(key, claim.owner, claim.retryAfterMs);
-      }
-      return { failed: notificationFailure(error, ctx.attempt) };
+      const outcome = await mailGiveUp(mailer, keyOf(due), error, ctx.attempt);
+      return "sent" in outcome ? { produced: outcome.sent } : { failed: outcome.failed };
     },
-
     // recorded (or no longer wanted): the in-memory note of the sent email can go
-    afterRecord: (_data, due) => mailer.recorded(claimKey(due.state.requestId, due.run)),
+    afterRecord: (_data, due) => mailer.recorded(keyOf(due)),
     describe: ({ messageId, recipientDomain }) => ({ messageId, recipientDomain }),
   });
-}
-
-/** The data of NotificationFailed for the error that ended the stage: the SMTP reason and code, if any. */
-export function notificationFailure(error: unknown, attempts: number): NotificationFailed {
-  const { reason, attempts: counted } = stageFailure(error, attempts, "mail");
-  if (
-    error instanceof MailSendError ||
-    error instanceof InvalidRecipientError ||
-    error instanceof InvalidMailInputError
-  ) {
-    // already short, one line and with addresses masked
-    const classified = classifySmtpError(error);
-    return { reason: classified.reason, attempts: counted, smtpCode: classified.smtpCode };
-  }
-  return { reason, attempts: counted, smtpCode: null };
 }

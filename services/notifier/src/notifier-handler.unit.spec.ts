@@ -6,8 +6,10 @@ import { type EventHandler, isRetryable } from "@reimagine/reactor";
 import { describe, expect, it, vi } from "vitest";
 import { ClaimHeldError, claimKey, createInMemoryClaimStore } from "./claims";
 import { ExactlyOnceMailer } from "./exactly-once-mailer";
-import { MailSendError, type MailTransport, type OutgoingMail } from "./mail";
-import { createNotifierHandler, notificationFailure } from "./notifier-handler";
+import { MailSendError } from "./mail";
+import { notificationFailure } from "./mail-step";
+import { createNotifierHandler } from "./notifier-handler";
+import { fakeTransport } from "./testing/fake-transport";
 import {
   generatedRequest,
   handlerContext,
@@ -22,25 +24,6 @@ const MAIL = {
   publicBaseUrl: "https://reimagine.example.com",
 };
 const ctx = (attempt = 1) => handlerContext({ logger: silentLogger, attempt });
-
-/** A transport that records what it sends; `fail` scripts failures for the next sends. */
-function fakeTransport() {
-  const sent: OutgoingMail[] = [];
-  const failures: Error[] = [];
-  const transport: MailTransport = {
-    kind: "smtp",
-    describe: () => "fake",
-    send: vi.fn(async (mail: OutgoingMail) => {
-      const failure = failures.shift();
-      if (failure) throw failure;
-      sent.push(mail);
-      return { messageId: mail.messageId, accepted: true };
-    }),
-    verify: async () => undefined,
-    close: () => undefined,
-  };
-  return { transport, sent, fail: (err: Error) => failures.push(err) };
-}
 
 function setup(options: { owner?: string; clock?: { now: number } } = {}) {
   const store = new InMemoryEventStore();

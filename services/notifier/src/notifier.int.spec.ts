@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Kvm } from "@nats-io/kv";
 import type { AnyDomainEvent, DomainEvent } from "@reimagine/contracts";
+import { causedBy, newEvent } from "@reimagine/contracts";
 import { connectNats, JetStreamEventStore } from "@reimagine/eventstore";
 import { requestRetry } from "@reimagine/operations";
 import { type Config, loadConfig, silentLogger } from "@reimagine/platform";
@@ -22,7 +23,7 @@ import { claimBucketName, claimKey, openClaimStore } from "./claims";
 import { createMailTransport, type MailTransport } from "./mail";
 import { createNotifier, startNotifier } from "./start-notifier";
 import { closedPort } from "./testing/closed-port";
-import { generatedRequest, RETRIED_AFTER_FAILURE, typesOf } from "./testing/generated-request";
+import { failedRequest, generatedRequest, RETRIED_AFTER_FAILURE, typesOf } from "./testing/generated-request";
 import { leftClaim, legacySentClaimJson, testMessageId } from "./testing/left-claim";
 
 const MAIL_FROM = "reimagine <no-reply@mail.reimagine.test>";
@@ -75,7 +76,7 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
   };
   const smtpNotifierConfig = (sink: SmtpSink) => testConfig({ SMTP_URL: sink.url });
 
-  /** Runs a notifier instance; `wrap` lets a test change the handler (another consumer name, a lost ack). */
+  /** Runs a notifier instance (both its reactors); `wrap` lets a test change the handlers (another consumer name, a lost ack). */
   async function runNotifier(
     config: Config,
     transport: MailTransport,
@@ -84,23 +85,28 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
       wrap?: (h: EventHandler) => EventHandler;
       now?: () => number;
     } = {},
-  ): Promise<HandlerRuntime> {
+  ): Promise<{ stop(): Promise<void> }> {
     const store = options.store ?? t.store;
-    const handler = await createNotifier({
+    const handlers = await createNotifier({
       store,
       transport,
       config,
       logger: silentLogger,
       now: options.now,
     });
-    const runtime = new HandlerRuntime(
-      store,
-      options.wrap?.(handler) ?? handler,
-      runtimeOptionsFrom(config, silentLogger),
+    const runtimes = [handlers.notification, handlers.failureNotice].map(
+      (handler) =>
+        new HandlerRuntime(
+          store,
+          options.wrap?.(handler) ?? handler,
+          runtimeOptionsFrom(config, silentLogger),
+        ),
     );
-    await runtime.start();
-    cleanups.push(() => runtime.stop());
-    return runtime;
+    for (const runtime of runtimes) {
+      await runtime.start();
+      cleanups.push(() => runtime.stop());
+    }
+    return { stop: async () => void (await Promise.all(runtimes.map((r) => r.stop()))) };
   }
 
   /** The same streams through a second NATS connection: what another notifier process would have. */
@@ -228,7 +234,7 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
     await runNotifier(config, transportFor(config));
     await runNotifier(config, transportFor(config), {
       store: storeB,
-      wrap: (h) => ({ ...h, name: "notifier_b" }),
+      wrap: (h) => ({ ...h, name: `${h.name}_b` }),
     });
 
     const ids = await Promise.all(
@@ -379,5 +385,124 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
     const parsed = await simpleParser(await readFile(join(dataDir, "outbox", files[0]!)));
     expect(parsed.messageId).toBe(event.data.messageId);
     expect(parsed.html).toContain(`href="${BASE_URL}/api/v1/request/${id}/image"`);
+  });
+
+  describe("the failure email", () => {
+    const told = (events: AnyDomainEvent[]) => events.filter((e) => e.type === "FailureNotified");
+    const eventsOf = async (id: string) => (await t.store.readRequest(id)).events.map((s) => s.event);
+    /** Half caption failures, half generation failures. */
+    const failedRequests = (n: number) =>
+      Promise.all(
+        Array.from(
+          { length: n },
+          async (_, i) =>
+            (await failedRequest(t.store, { stage: i % 2 === 0 ? "caption" : "generation" })).id,
+        ),
+      );
+    /** Loses the ack of the first delivery of every failure: NATS delivers it again, maybe to the other instance. */
+    const losingFirstAcks = (seen: Set<string>) => (h: EventHandler) => ({
+      ...h,
+      async handle(
+        stored: Parameters<EventHandler["handle"]>[0],
+        ctx: Parameters<EventHandler["handle"]>[1],
+      ) {
+        await h.handle(stored, ctx);
+        if (h.handles.includes(stored.event.type) && !seen.has(stored.event.id)) {
+          seen.add(stored.event.id);
+          throw new Error("ack lost");
+        }
+      },
+    });
+
+    it("goes out exactly once per failed request under redelivery and with two instances sharing the consumers", async () => {
+      const sink = await sinkWith();
+      const config = smtpNotifierConfig(sink);
+      const seen = new Set<string>();
+      await runNotifier(config, transportFor(config), { wrap: losingFirstAcks(seen) });
+      await runNotifier(config, transportFor(config), {
+        store: await secondStore(),
+        wrap: losingFirstAcks(seen),
+      });
+
+      const ids = await failedRequests(10);
+      for (const id of ids) {
+        await waitFor(async () => told(await eventsOf(id)).length > 0, { what: `FailureNotified for ${id}` });
+      }
+      await waitFor(() => drained("failure_notifier"), { what: "the failure consumer to drain" });
+
+      expect(seen.size).toBe(10);
+      expect(sink.messages).toHaveLength(10);
+      expect(new Set(sink.messages.map((m) => m.parsed.messageId)).size).toBe(10);
+      for (const message of sink.messages) {
+        expect(message.parsed.subject).toBe("We could not reimagine your photo");
+        expect(message.parsed.text).toContain("this is the last email about it");
+      }
+      for (const id of ids) expect(told(await eventsOf(id))).toHaveLength(1);
+    });
+
+    it("goes out once when two instances each receive every failure (separate consumers)", async () => {
+      const sink = await sinkWith();
+      const config = smtpNotifierConfig(sink);
+      await runNotifier(config, transportFor(config));
+      await runNotifier(config, transportFor(config), {
+        store: await secondStore(),
+        wrap: (h) => ({ ...h, name: `${h.name}_b` }),
+      });
+
+      const ids = await failedRequests(10);
+      await waitFor(
+        async () => (await drained("failure_notifier")) && (await drained("failure_notifier_b")),
+        {
+          what: "both failure consumers to drain",
+        },
+      );
+
+      expect(sink.messages).toHaveLength(10);
+      for (const id of ids) expect(told(await eventsOf(id))).toHaveLength(1);
+    });
+
+    it("a request told of its failure, retried by an operator and then generated, still gets its ready email", async () => {
+      const sink = await sinkWith();
+      const config = smtpNotifierConfig(sink);
+      await runNotifier(config, transportFor(config));
+      const { id } = await failedRequest(t.store, { stage: "generation" });
+      await sink.waitFor(1);
+
+      const retry = await requestRetry(t.store, id, { requestedBy: "operator@example.com" });
+      const history = await t.store.readRequest(id);
+      const generated = newEvent(
+        "ImageGenerated",
+        id,
+        {
+          imageKey: `${id}/generated-1.png`,
+          contentType: "image/png",
+          bytes: 2048,
+          width: 512,
+          height: 512,
+          model: "test-model",
+          provider: "test",
+          latencyMs: 12,
+        },
+        causedBy(retry),
+      );
+      await t.store.append(id, [generated], history.version);
+      await waitFor(async () => (await typesOf(t.store, id)).at(-1) === "UserNotified", {
+        what: "UserNotified after the retry",
+      });
+
+      expect(sink.messages.map((m) => m.parsed.subject)).toEqual([
+        "We could not reimagine your photo",
+        `Your reimagined image is ready: caption of ${id.slice(-4)}`,
+      ]);
+      expect(await typesOf(t.store, id)).toEqual([
+        "ImageSubmitted",
+        "CaptionProduced",
+        "GenerationFailed",
+        "FailureNotified",
+        "RetryRequested",
+        "ImageGenerated",
+        "UserNotified",
+      ]);
+    });
   });
 });

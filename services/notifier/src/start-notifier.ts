@@ -3,6 +3,7 @@ import type { Config, Logger, Stoppable } from "@reimagine/platform";
 import { type EventHandler, startReactor } from "@reimagine/reactor";
 import { openClaimStore } from "./claims";
 import { ExactlyOnceMailer } from "./exactly-once-mailer";
+import { createFailureNoticeHandler } from "./failure-notice-handler";
 import type { MailTransport } from "./mail";
 import { createNotifierHandler } from "./notifier-handler";
 import { publicBaseUrlOf } from "./public-base-url";
@@ -17,11 +18,18 @@ export interface NotifierDeps {
   now?: () => number;
 }
 
+/** The notifier's two reactors: the "ready" email, and the email about a failure. */
+export interface NotifierHandlers {
+  notification: EventHandler;
+  failureNotice: EventHandler;
+}
+
 /**
- * The notifier's handler wired from its dependencies: PUBLIC_BASE_URL checked, the claims bucket
- * opened (created if needed), a fresh owner id. startNotifier runs it; tests may wrap it.
+ * The notifier's handlers wired from their dependencies: PUBLIC_BASE_URL checked, the claims bucket
+ * opened (created if needed), a fresh owner id, one mailer for both (their claim keys keep their
+ * emails apart). startNotifier runs them; tests may wrap them.
  */
-export async function createNotifier(deps: NotifierDeps): Promise<EventHandler> {
+export async function createNotifier(deps: NotifierDeps): Promise<NotifierHandlers> {
   const { store, transport, config, logger } = deps;
   const publicBaseUrl = publicBaseUrlOf(config);
   const claims = await openClaimStore(store, { replicas: config.NATS_REPLICAS });
@@ -33,13 +41,30 @@ export async function createNotifier(deps: NotifierDeps): Promise<EventHandler> 
     { mailTransport: transport.kind, publicBaseUrl, claims: claims.name, owner, leaseMs },
     "notifier ready",
   );
-  return createNotifierHandler({ store, mailer, mail: { from: config.MAIL_FROM, publicBaseUrl } });
+  const mail = { from: config.MAIL_FROM, publicBaseUrl };
+  return {
+    notification: createNotifierHandler({ store, mailer, mail }),
+    failureNotice: createFailureNoticeHandler({ store, mailer, mail, now: deps.now }),
+  };
 }
 
 /**
- * Starts a notifier instance in this process on the shared durable consumer. Used by the
- * notifier's own main and by the all-in-one process.
+ * Starts a notifier instance in this process on the shared durable consumers (the "ready" email and
+ * the failure notice). Used by the notifier's own main and by the all-in-one process.
  */
 export async function startNotifier(deps: NotifierDeps): Promise<Stoppable> {
-  return startReactor(deps.store, await createNotifier(deps), deps);
+  const handlers = await createNotifier(deps);
+  const notification = await startReactor(deps.store, handlers.notification, deps);
+  try {
+    const failureNotice = await startReactor(deps.store, handlers.failureNotice, deps);
+    return {
+      name: "notifier",
+      stop: async () => {
+        await Promise.all([notification.stop(), failureNotice.stop()]);
+      },
+    };
+  } catch (err) {
+    await notification.stop();
+    throw err;
+  }
 }

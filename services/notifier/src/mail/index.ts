@@ -1,3 +1,4 @@
+export { escapeHtml } from "./email-layout";
 export { InvalidMailInputError, InvalidRecipientError, MailSendError } from "./mail-errors";
 export {
   createMailTransport,
@@ -5,12 +6,12 @@ export {
   type OutgoingMail,
   type SendResult,
 } from "./mail-transport";
-export { messageIdDomain, notificationMessageId } from "./message-id";
+export { failureMessageId, messageIdDomain, notificationMessageId } from "./message-id";
 export { parseRecipient, type Recipient } from "./recipient";
 export {
-  escapeHtml,
   type NotificationEmailInput,
   type RenderedEmail,
   renderNotificationEmail,
 } from "./render-email";
+export { type FailureEmailInput, renderFailureEmail } from "./render-failure-email";
 export { classifySmtpError, type SmtpErrorClassification } from "./smtp-errors";

@@ -13,10 +13,28 @@ const DOMAIN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-
  * carries the same id and receiving servers and clients can recognise the duplicate.
  */
 export function notificationMessageId(requestId: string, mailFrom: string | undefined): string {
-  if (!SAFE_ID.test(requestId) || requestId.length > 200) {
+  return messageId(requestId, "notification", mailFrom);
+}
+
+/**
+ * The Message-ID of the email telling the person that `stage` failed in its run `run`: as
+ * deterministic as the notification's, and another per failure, so an operator's retry that fails
+ * again is a new email and never looks like a duplicate of the first.
+ */
+export function failureMessageId(
+  requestId: string,
+  stage: string,
+  run: number,
+  mailFrom: string | undefined,
+): string {
+  return messageId(requestId, `${stage}-failed-${run}`, mailFrom);
+}
+
+function messageId(requestId: string, kind: string, mailFrom: string | undefined): string {
+  if (!SAFE_ID.test(requestId) || requestId.length > 200 || !SAFE_ID.test(kind)) {
     throw new InvalidMailInputError("request id cannot be used in a Message-ID");
   }
-  return `<${requestId}.notification@${messageIdDomain(mailFrom)}>`;
+  return `<${requestId}.${kind}@${messageIdDomain(mailFrom)}>`;
 }
 
 /** The domain of the MAIL_FROM address (e.g. "reimagine <no-reply@example.com>"), else the fallback. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InvalidMailInputError } from "./mail-errors";
-import { messageIdDomain, notificationMessageId } from "./message-id";
+import { failureMessageId, messageIdDomain, notificationMessageId } from "./message-id";
 
 const requestId = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
 
@@ -15,6 +15,19 @@ describe("notificationMessageId", () => {
     for (const bad of ["", "a>b", "a@b", "a\r\nBcc: x", "a b", ".a", "a..b"]) {
       expect(() => notificationMessageId(bad, "a@b.com")).toThrowError(InvalidMailInputError);
     }
+  });
+});
+
+describe("failureMessageId", () => {
+  it("is one per failed stage and run, never the notification's", () => {
+    const from = "reimagine <no-reply@mail.example.com>";
+    expect(failureMessageId(requestId, "caption", 0, from)).toBe(
+      `<${requestId}.caption-failed-0@mail.example.com>`,
+    );
+    expect(failureMessageId(requestId, "generation", 1, from)).toBe(
+      `<${requestId}.generation-failed-1@mail.example.com>`,
+    );
+    expect(failureMessageId(requestId, "caption", 0, from)).not.toBe(notificationMessageId(requestId, from));
   });
 });
 

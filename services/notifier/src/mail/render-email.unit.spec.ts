@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { escapeHtml } from "./email-layout";
 import { InvalidMailInputError } from "./mail-errors";
-import { escapeHtml, renderNotificationEmail } from "./render-email";
+import { renderNotificationEmail } from "./render-email";
 
 const requestId = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
 const base = {
@@ -72,6 +73,27 @@ describe("renderNotificationEmail", () => {
     expect(html).toContain('href="https://reimagine.example.com/api/v1/request/');
     expect(html).toContain("/image?a=1&amp;b=%222%22");
     expect(html).not.toContain('b="2"');
+  });
+
+  it("says which models made the caption and the image, and plainly when no model was involved", () => {
+    const real = renderNotificationEmail({
+      ...base,
+      captionedBy: { model: "google/gemma-4-31B-it", provider: "huggingface:novita" },
+      generatedBy: { model: "black-forest-labs/FLUX.1-schnell", provider: "huggingface:nscale" },
+    });
+    const sentence =
+      "Described by google/gemma-4-31B-it (huggingface:novita); drawn by black-forest-labs/FLUX.1-schnell (huggingface:nscale).";
+    expect(real.text).toContain(sentence);
+    expect(real.html).toContain(sentence);
+    const offline = renderNotificationEmail({
+      ...base,
+      captionedBy: { model: "offline-caption-v1", provider: "offline" },
+      generatedBy: { model: "offline-render-v1", provider: "offline" },
+    });
+    expect(offline.text).toContain(
+      "Described in offline demo mode (no AI model was involved); drawn in offline demo mode (no AI model was involved).",
+    );
+    expect(renderNotificationEmail(base).text).not.toContain("Described");
   });
 
   it.each([["javascript:alert(1)"], ["data:text/html,<b>x</b>"], ["not a url"], ["/relative/path"]])(

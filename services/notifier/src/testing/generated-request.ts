@@ -1,5 +1,6 @@
 // Test support: a request whose image was generated, i.e. whose notification is due.
-import type { DomainEvent } from "@reimagine/contracts";
+import type { AnyDomainEvent, DomainEvent } from "@reimagine/contracts";
+import { causedBy, newEvent } from "@reimagine/contracts";
 import type { EventStore, StoredEvent } from "@reimagine/eventstore";
 import type { HandlerContext } from "@reimagine/reactor";
 import { newRequestId, requestFlow } from "@reimagine/testing";
@@ -17,6 +18,35 @@ export async function generatedRequest(
   const { positions } = await store.append(id, events, "no_stream");
   const generated = events.at(-1) as DomainEvent<"ImageGenerated">;
   return { id, generated: { event: generated, position: positions.at(-1)! } };
+}
+
+/** Appends a request that failed for good at `stage` (caption, or generation after its caption). */
+export async function failedRequest(
+  store: EventStore,
+  options: { stage?: "caption" | "generation"; email?: string; at?: Date } = {},
+): Promise<{ id: string; failed: StoredEvent }> {
+  const id = newRequestId();
+  const at = options.at ?? new Date();
+  const flow = requestFlow("failed", id, at, { email: options.email ?? "nina@example.com" });
+  const events: AnyDomainEvent[] =
+    options.stage === "caption"
+      ? [
+          flow[0]!,
+          newEvent(
+            "CaptionFailed",
+            id,
+            {
+              reason: "StageInputError: the uploaded file is not an image that can be decoded",
+              attempts: 1,
+              httpStatus: null,
+            },
+            causedBy(flow[0]!),
+            at,
+          ),
+        ]
+      : flow;
+  const { positions } = await store.append(id, events, "no_stream");
+  return { id, failed: { event: events.at(-1)!, position: positions.at(-1)! } };
 }
 
 /** A request's event types after a failed notification, an operator's retry and the email. */
