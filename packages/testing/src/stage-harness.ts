@@ -1,6 +1,12 @@
 import type { BlobStore } from "@reimagine/blobs";
 import { createBlobStore } from "@reimagine/blobs";
-import type { AnyDomainEvent, DomainEvent, EventType, RequestState } from "@reimagine/contracts";
+import type {
+  AnyDomainEvent,
+  DomainEvent,
+  EventType,
+  ImageContentType,
+  RequestState,
+} from "@reimagine/contracts";
 import type { StoredEvent } from "@reimagine/eventstore";
 import { connectNats, JetStreamEventStore, type NatsConnection } from "@reimagine/eventstore";
 import type { Stoppable } from "@reimagine/platform";
@@ -21,14 +27,17 @@ export interface StageHarness {
   store: JetStreamEventStore;
   blobs: BlobStore;
   hf: FakeHfServer;
-  /** HF pointed at the fake server, s3rver, 3 attempts, a fast backoff, quiet logs. */
+  /** HF (imageToText captions) pointed at the fake server, s3rver, 3 attempts, a fast backoff, quiet logs. */
   config: Config;
   /** `config` with some variables changed (e.g. no HF token, for the offline provider). */
   configWith(overrides: Record<string, string | number | undefined>): Config;
   /** Stops this (a started handler) at cleanup, before the streams go. */
   track(part: Stoppable): Stoppable;
-  /** Stores a JPEG original and appends its ImageSubmitted, as the command API does. */
-  submit(): Promise<StoredEvent<DomainEvent<"ImageSubmitted">>>;
+  /** Stores an original (a small JPEG unless given) and appends its ImageSubmitted, as the command API does. */
+  submit(original?: {
+    bytes: Buffer;
+    contentType: ImageContentType;
+  }): Promise<StoredEvent<DomainEvent<"ImageSubmitted">>>;
   /** A submitted request with its CaptionProduced appended: where generation is due. */
   submitCaptioned(caption?: string): Promise<StoredEvent<DomainEvent<"CaptionProduced">>>;
   events(requestId: string): Promise<AnyDomainEvent[]>;
@@ -65,6 +74,7 @@ export async function openStageHarness(): Promise<StageHarness> {
       S3_BUCKET_ORIGINALS: "test-originals",
       S3_BUCKET_GENERATED: "test-generated",
       HF_TOKEN: STAGE_TEST_TOKEN,
+      HF_CAPTION_MODE: "imageToText",
       HF_CAPTION_ENDPOINT_URL: hf.endpoints.imageToText,
       HF_GENERATION_ENDPOINT_URL: hf.endpoints.textToImage,
       HF_TIMEOUT_MS: 5000,
@@ -94,11 +104,11 @@ export async function openStageHarness(): Promise<StageHarness> {
     const events = async (requestId: string) =>
       (await store.readRequest(requestId)).events.map((s) => s.event);
 
-    const submit = async () => {
+    const submit = async (given?: { bytes: Buffer; contentType: ImageContentType }) => {
       const requestId = newRequestId();
       const event = imageSubmitted(requestId);
-      await blobs.put(config.S3_BUCKET_ORIGINALS, event.data.originalKey, original, {
-        contentType: "image/jpeg",
+      await blobs.put(config.S3_BUCKET_ORIGINALS, event.data.originalKey, given?.bytes ?? original, {
+        contentType: given?.contentType ?? "image/jpeg",
       });
       return append(event);
     };

@@ -5,11 +5,13 @@ import { silentLogger } from "@reimagine/platform";
 import {
   countCalls,
   FAKE_CAPTION,
+  makeJpeg,
   modelLoadingResponse,
   openStageHarness,
   type StageHarness,
   waitFor,
 } from "@reimagine/testing";
+import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createCaptionHandler, startCaptionHandler } from "./caption-handler";
 import { createCaptioner } from "./captioners/create-captioner";
@@ -122,6 +124,33 @@ describe("caption-handler on NATS, s3rver and the HF wire format", () => {
     const failed = await h.waitForEvent(submitted.requestId, "CaptionFailed");
     expect(failed.data).toMatchObject({ attempts: 1, httpStatus: null });
     expect(failed.data.reason).toMatch(/StageInputError: original image .* is missing/);
+    expect(h.hf.requests).toHaveLength(0);
+  });
+
+  it("gives the model a right-sized image: a large upload arrives at most 1024 px on its longest side", async () => {
+    await start();
+    const { event: submitted } = await h.submit({
+      bytes: await makeJpeg(2400, 1600),
+      contentType: "image/jpeg",
+    });
+    await h.waitForEvent(submitted.requestId, "CaptionProduced");
+    const [call] = h.hf.requestsFor("imageToText");
+    const sent = await sharp(call!.body).metadata();
+    expect([sent.format, sent.width, sent.height]).toEqual(["jpeg", 1024, 683]);
+  });
+
+  it("fails at once, with a clear reason and no model call, when the upload does not decode", async () => {
+    await start();
+    const jpeg = await makeJpeg(640, 480);
+    const { event: submitted } = await h.submit({
+      bytes: jpeg.subarray(0, Math.floor(jpeg.length / 2)),
+      contentType: "image/jpeg",
+    });
+    const failed = await h.waitForEvent(submitted.requestId, "CaptionFailed");
+    expect(failed.data).toMatchObject({ attempts: 1, httpStatus: null });
+    expect(failed.data.reason).toMatch(
+      /^StageInputError: the uploaded file is not an image that can be decoded/,
+    );
     expect(h.hf.requests).toHaveLength(0);
   });
 

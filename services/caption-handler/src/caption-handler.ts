@@ -1,9 +1,10 @@
 import type { BlobStore } from "@reimagine/blobs";
 import type { EventStore, JetStreamEventStore } from "@reimagine/eventstore";
 import { announceModel } from "@reimagine/inference";
-import type { Config, Logger, Stoppable } from "@reimagine/platform";
+import { type Config, inSpan, type Logger, type Stoppable } from "@reimagine/platform";
 import { createStageHandler, type EventHandler, failWith, startReactor } from "@reimagine/reactor";
 import type { Captioner } from "./captioners/captioner";
+import { prepareImage } from "./prepare-image";
 import { readOriginal } from "./read-original";
 
 /** Durable consumer name of the caption stage, shared by all its instances. */
@@ -14,12 +15,13 @@ export interface CaptionHandlerDeps {
   store: EventStore;
   blobs: BlobStore;
   captioner: Captioner;
-  config: Pick<Config, "S3_BUCKET_ORIGINALS">;
+  config: Pick<Config, "S3_BUCKET_ORIGINALS" | "CAPTION_MAX_SIDE" | "MAX_IMAGE_PIXELS">;
 }
 
 /**
  * The caption stage: on ImageSubmitted (or an operator's RetryRequested), while captioning is due,
- * captions the stored original and records CaptionProduced; CaptionFailed when it gives up.
+ * captions the stored original, scaled down for the model, and records CaptionProduced;
+ * CaptionFailed when it gives up, at once when the upload does not decode.
  */
 export function createCaptionHandler(deps: CaptionHandlerDeps): EventHandler {
   const { blobs, captioner, config } = deps;
@@ -29,9 +31,21 @@ export function createCaptionHandler(deps: CaptionHandlerDeps): EventHandler {
     store: deps.store,
     async perform({ state }, ctx) {
       const original = await readOriginal(blobs, config.S3_BUCKET_ORIGINALS, state);
-      const { caption, model, provider, latencyMs } = await captioner.caption(original, {
-        signal: ctx.signal,
-      });
+      const image = await inSpan("image.prepare", { "reimagine.image.bytes": original.bytes.length }, () =>
+        prepareImage(original.bytes, {
+          maxSide: config.CAPTION_MAX_SIDE,
+          maxPixels: config.MAX_IMAGE_PIXELS,
+        }),
+      );
+      ctx.logger.debug(
+        {
+          original: image.original,
+          sent: { width: image.width, height: image.height },
+          resized: image.resized,
+        },
+        "image prepared for the caption model",
+      );
+      const { caption, model, provider, latencyMs } = await captioner.caption(image, { signal: ctx.signal });
       return { caption, model, provider, latencyMs };
     },
     giveUp: failWith(captioner.provider),

@@ -8,6 +8,15 @@ const optionalString = z
   .transform((s) => (s === "" ? undefined : s));
 const optionalUrl = optionalString.pipe(z.url().optional());
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+/** A number that may be left unset (or empty): the provider's own default then applies. */
+const optionalNumber = (min: number, max: number, integer = true) =>
+  optionalString.pipe(
+    z.coerce
+      .number<string | undefined>()
+      .refine((n) => !integer || Number.isInteger(n), "must be a whole number")
+      .pipe(z.number().min(min).max(max))
+      .optional(),
+  );
 const bool = (def: boolean) =>
   z
     .enum(["true", "false", "1", "0", "yes", "no"])
@@ -54,12 +63,32 @@ export const ConfigSchema = z.object({
 
   HF_TOKEN: optionalString,
   HF_PROVIDER: z.string().default("auto"),
-  HF_CAPTION_MODE: z.enum(["imageToText", "chatCompletion"]).default("imageToText"),
-  HF_CAPTION_MODEL: z.string().default("Salesforce/blip-image-captioning-large"),
-  HF_GENERATION_MODEL: z.string().default("black-forest-labs/FLUX.1-schnell"),
+  /** Where the preflight asks who the token belongs to and which providers serve a model. */
+  HF_HUB_URL: z.url().default("https://huggingface.co"),
+  /**
+   * Captions through a vision-language model's chat completion (what Inference Providers serve
+   * widely, and what OpenAI-compatible servers speak); imageToText for endpoints and models of that task.
+   */
+  HF_CAPTION_MODE: z.enum(["imageToText", "chatCompletion"]).default("chatCompletion"),
+  HF_CAPTION_MODEL: z.string().min(1).default("google/gemma-4-31B-it"),
+  HF_GENERATION_MODEL: z.string().min(1).default("black-forest-labs/FLUX.1-schnell"),
   HF_CAPTION_ENDPOINT_URL: optionalUrl,
   HF_GENERATION_ENDPOINT_URL: optionalUrl,
   HF_TIMEOUT_MS: int(60_000, 100),
+  /** Longest side, in pixels, of the image a caption model gets; larger uploads are scaled down. */
+  CAPTION_MAX_SIDE: int(1024, 64).pipe(z.number().max(8192)),
+  /** Text-to-image parameters; unset ones are left to the provider's defaults for the model. */
+  HF_GENERATION_WIDTH: optionalNumber(64, 4096),
+  HF_GENERATION_HEIGHT: optionalNumber(64, 4096),
+  HF_GENERATION_STEPS: optionalNumber(1, 500),
+  HF_GENERATION_GUIDANCE: optionalNumber(0, 100, false),
+  HF_GENERATION_SEED: optionalNumber(0, 2 ** 32 - 1),
+  HF_GENERATION_NEGATIVE_PROMPT: optionalString,
+  /** The prompt the image is generated from: `{caption}` is replaced by the caption. */
+  GENERATION_PROMPT_TEMPLATE: z
+    .string()
+    .refine((t) => t.includes("{caption}"), "must contain {caption}")
+    .default("{caption}"),
 
   HANDLER_CONCURRENCY: int(4, 1).pipe(z.number().max(256)),
   HANDLER_MAX_ATTEMPTS: int(6, 1).pipe(z.number().max(100)),

@@ -19,7 +19,7 @@ export function createOfflineCaptioner(): Captioner {
     async caption(image: ImageInput, opts: AiCallOptions): Promise<CaptionResult> {
       const started = performance.now();
       throwIfAborted(opts.signal);
-      const caption = normalizeCaption(await describe(image.bytes));
+      const caption = normalizeCaption(await describe(image));
       throwIfAborted(opts.signal);
       return {
         caption,
@@ -31,22 +31,23 @@ export function createOfflineCaptioner(): Captioner {
   };
 }
 
-async function describe(bytes: Buffer): Promise<string> {
+/** Size and kind from the upload as it was (a scaled-down copy would say 1024 px), colours from the pixels. */
+async function describe(image: ImageInput): Promise<string> {
   let meta: sharp.Metadata;
   let pixels: Buffer;
   try {
-    meta = await sharp(bytes).metadata();
+    meta = await sharp(image.bytes).metadata();
     // rotate() applies EXIF orientation so "portrait" means what a viewer sees.
-    pixels = await sharp(bytes).rotate().resize(24, 24, { fit: "fill" }).removeAlpha().raw().toBuffer();
+    pixels = await sharp(image.bytes).rotate().resize(24, 24, { fit: "fill" }).removeAlpha().raw().toBuffer();
   } catch (cause) {
     throw new AiError({ reason: "not a decodable image", retryable: false, cause });
   }
   const swap = (meta.orientation ?? 1) >= 5;
-  const width = (swap ? meta.height : meta.width) ?? 0;
-  const height = (swap ? meta.width : meta.height) ?? 0;
+  const width = image.original?.width ?? (swap ? meta.height : meta.width) ?? 0;
+  const height = image.original?.height ?? (swap ? meta.width : meta.height) ?? 0;
+  const format = image.original?.format ?? meta.format;
   const shape = width > height * 1.05 ? "landscape" : height > width * 1.05 ? "portrait" : "square";
-  const kind =
-    meta.format === "jpeg" || meta.format === "heif" ? "photo" : `${meta.format?.toUpperCase()} image`;
+  const kind = format === "jpeg" || format === "heif" ? "photo" : `${format?.toUpperCase()} image`;
   const colours = dominantColours(pixels, 2);
   const tones = colours.length > 1 ? `${colours[0]} and ${colours[1]}` : (colours[0] ?? "mixed");
   return `A ${shape} ${width}×${height} ${kind} dominated by ${tones} tones.`;
