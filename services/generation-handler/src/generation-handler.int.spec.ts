@@ -68,6 +68,47 @@ describe("generation-handler on NATS, s3rver and the HF wire format", () => {
     });
   });
 
+  it("generates from the prompt template with the configured size, steps, guidance, seed and negative prompt", async () => {
+    await start(
+      h.configWith({
+        GENERATION_PROMPT_TEMPLATE: "an oil painting of {caption}, warm light",
+        HF_GENERATION_WIDTH: 768,
+        HF_GENERATION_HEIGHT: 512,
+        HF_GENERATION_STEPS: 4,
+        HF_GENERATION_GUIDANCE: 3.5,
+        HF_GENERATION_SEED: 42,
+        HF_GENERATION_NEGATIVE_PROMPT: "text, watermark",
+      }),
+    );
+    const { event: captioned } = await h.submitCaptioned("a lighthouse at dusk");
+    await h.waitForEvent(captioned.requestId, "ImageGenerated");
+    expect(h.hf.requestsFor("textToImage")[0]?.json).toEqual({
+      inputs: "an oil painting of a lighthouse at dusk, warm light",
+      parameters: {
+        width: 768,
+        height: 512,
+        num_inference_steps: 4,
+        guidance_scale: 3.5,
+        seed: 42,
+        negative_prompt: "text, watermark",
+      },
+    });
+  });
+
+  it("a truncated image from the model fails the stage at once: nothing is stored", async () => {
+    const png = await fakePng(400, 300);
+    h.hf.setDefault("textToImage", { bytes: png.subarray(0, Math.floor(png.length * 0.7)) });
+    await start();
+    const { event: captioned } = await h.submitCaptioned();
+    const failed = await h.waitForEvent(captioned.requestId, "GenerationFailed");
+    expect(failed.data).toMatchObject({ attempts: 1 });
+    expect(failed.data.reason).toMatch(/undecodable image/);
+    expect(h.hf.requestsFor("textToImage")).toHaveLength(1);
+    expect(
+      await h.blobs.stat(h.config.S3_BUCKET_GENERATED, `${captioned.requestId}/generated-0.png`),
+    ).toBeNull();
+  });
+
   it("waits out a loading model (503 with estimated_time), then generates", async () => {
     h.hf.enqueue("textToImage", modelLoadingResponse(0.6));
     await start();

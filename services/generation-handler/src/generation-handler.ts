@@ -20,12 +20,18 @@ export interface GenerationHandlerDeps {
   store: EventStore;
   blobs: BlobStore;
   generator: ImageGenerator;
-  config: Pick<Config, "S3_BUCKET_GENERATED">;
+  config: Pick<Config, "S3_BUCKET_GENERATED" | "GENERATION_PROMPT_TEMPLATE">;
+}
+
+/** The prompt an image is generated from: the template (GENERATION_PROMPT_TEMPLATE) with `{caption}` filled in. */
+export function promptFromCaption(template: string, caption: string): string {
+  return template.replaceAll("{caption}", caption).trim();
 }
 
 /**
  * The generation stage: on CaptionProduced (or an operator's RetryRequested), while generation is
- * due, generates an image from the caption (the AI layer proves the bytes are an image), stores it
+ * due, generates an image from the caption put into the prompt template (the AI layer proves the
+ * bytes are an image), stores it
  * in the generated bucket and records ImageGenerated; GenerationFailed when it gives up.
  */
 export function createGenerationHandler(deps: GenerationHandlerDeps): EventHandler {
@@ -37,7 +43,8 @@ export function createGenerationHandler(deps: GenerationHandlerDeps): EventHandl
     store: deps.store,
     async perform({ state, run }, ctx) {
       if (!state.caption) throw new StageInputError(`request ${state.requestId} has no caption to draw`);
-      const image = await generator.generate(state.caption, { signal: ctx.signal });
+      const prompt = promptFromCaption(deps.config.GENERATION_PROMPT_TEMPLATE, state.caption);
+      const image = await generator.generate(prompt, { signal: ctx.signal });
       const imageKey = generatedImageKey(state.requestId, run, image.contentType);
       await blobs.put(bucket, imageKey, image.bytes, { contentType: image.contentType });
       return {

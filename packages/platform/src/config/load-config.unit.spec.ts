@@ -24,6 +24,34 @@ describe("loadConfig", () => {
     expect(loadConfig({ PORT: 4000 }, { PORT: "5000" }).PORT).toBe(4000);
   });
 
+  it("defaults to models that Inference Providers serve, and leaves generation parameters to the provider", () => {
+    const config = loadConfig({}, {});
+    expect(config).toMatchObject({
+      HF_CAPTION_MODE: "chatCompletion",
+      HF_CAPTION_MODEL: "google/gemma-4-31B-it",
+      HF_GENERATION_MODEL: "black-forest-labs/FLUX.1-schnell",
+      HF_HUB_URL: "https://huggingface.co",
+      CAPTION_MAX_SIDE: 1024,
+      GENERATION_PROMPT_TEMPLATE: "{caption}",
+    });
+    expect(config.HF_GENERATION_WIDTH).toBeUndefined();
+    expect(loadConfig({}, { HF_GENERATION_STEPS: "", HF_GENERATION_GUIDANCE: "3.5" })).toMatchObject({
+      HF_GENERATION_STEPS: undefined,
+      HF_GENERATION_GUIDANCE: 3.5,
+    });
+  });
+
+  it("refuses generation settings that cannot work, naming them", () => {
+    expect(() =>
+      loadConfig(
+        {},
+        { HF_GENERATION_STEPS: "2.5", HF_GENERATION_WIDTH: "wide", GENERATION_PROMPT_TEMPLATE: "a painting" },
+      ),
+    ).toThrowError(
+      /HF_GENERATION_STEPS: must be a whole number[\s\S]*GENERATION_PROMPT_TEMPLATE: must contain \{caption\}/,
+    );
+  });
+
   it("requireConfig names what a service is missing", () => {
     const config = loadConfig({}, {});
     expect(() => requireConfig(config, "projector", ["DATABASE_URL", "NATS_URL"])).toThrowError(

@@ -16,8 +16,11 @@ const SHARP_FORMAT: Record<ImageContentType, string> = {
 };
 
 /**
- * Proves a model's output is an image: magic number first, then sharp decodes the header for the
- * size. Anything else (an HTML error page, JSON, a truncated body) is a permanent AiError.
+ * Proves a model's output is an image of a type we store and serve (JPEG, PNG or WebP): magic
+ * number first, then a header that agrees, then a full decode, so a body cut short is never stored
+ * and emailed. The type comes from the bytes, not from the declared Content-Type (clients label
+ * base64 answers image/jpeg whatever they hold). Anything else (an HTML error page, JSON, a
+ * truncated body) is a permanent AiError.
  */
 export async function sniffImage(bytes: Buffer, declaredType?: string | null): Promise<SniffedImage> {
   const contentType = sniffImageType(bytes);
@@ -30,6 +33,7 @@ export async function sniffImage(bytes: Buffer, declaredType?: string | null): P
     if (meta.format !== SHARP_FORMAT[contentType] || !meta.width || !meta.height) {
       throw new Error(`header says ${meta.format} ${meta.width}x${meta.height}`);
     }
+    await sharp(bytes, { failOn: "error" }).raw().toBuffer();
     return { contentType, width: meta.width, height: meta.height };
   } catch (cause) {
     throw new AiError({ reason: `model returned an undecodable image (${what})`, retryable: false, cause });

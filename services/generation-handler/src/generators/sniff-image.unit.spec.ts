@@ -1,4 +1,5 @@
 import { sniffImageType } from "@reimagine/contracts";
+import { makeJpeg } from "@reimagine/testing";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { sniffImage } from "./sniff-image";
@@ -34,9 +35,14 @@ describe("sniffImage", () => {
     }
   });
 
-  it("rejects a truncated image whose magic is right", async () => {
+  it("rejects a truncated image whose magic is right, also when its header is whole", async () => {
     const png = await make("png");
     await expect(sniffImage(png.subarray(0, 12))).rejects.toMatchObject({
+      retryable: false,
+      reason: expect.stringMatching(/undecodable image/),
+    });
+    const photo = await makeJpeg(400, 300);
+    await expect(sniffImage(photo.subarray(0, Math.floor(photo.length * 0.7)))).rejects.toMatchObject({
       retryable: false,
       reason: expect.stringMatching(/undecodable image/),
     });
