@@ -9,6 +9,7 @@ export {
 export { type DurableConsumerOptions, ensureDurableConsumer } from "./durable-consumer";
 export { ConcurrencyError, EventStoreUnavailableError } from "./errors";
 export { InMemoryEventStore } from "./in-memory-event-store";
+export { eventStoreCheck, natsCheck } from "./jetstream-checks";
 export { JetStreamEventStore } from "./jetstream-event-store";
 export { createInMemoryKvRecordStore, type InMemoryKvRecordStore } from "./kv/in-memory-kv-record-store";
 export type { KvRecordEntry, KvRecordSchema, KvRecordStore } from "./kv/kv-record-store";

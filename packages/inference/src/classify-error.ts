@@ -146,7 +146,8 @@ function estimatedTimeFromBody(err: unknown): number | null {
   return body && Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000) : null;
 }
 
-function networkCodeOf(err: unknown): string | null {
+/** The network error code (ECONNREFUSED, ENOTFOUND, …) somewhere in an error's cause chain, or null. */
+export function networkCodeOf(err: unknown): string | null {
   let current: unknown = err;
   for (let depth = 0; depth < 5 && current; depth++) {
     const code = (current as { code?: unknown }).code;

@@ -29,7 +29,7 @@ function apiError(status: number, body: ApiErrorBody = {}): InferenceClientProvi
 }
 
 function hints(status: number, more: Partial<ResponseHints> = {}): ResponseHints {
-  return { status, retryAfterMs: null, estimatedTimeMs: null, errorMessage: null, ...more };
+  return { status, retryAfterMs: null, estimatedTimeMs: null, errorMessage: null, servedBy: null, ...more };
 }
 
 describe("classifyError", () => {

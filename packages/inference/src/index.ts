@@ -2,7 +2,15 @@
 // its deadlines, and what its failure means (retry when, or give up with a safe reason).
 export { AiError, type AiErrorCode, type AiErrorDetails, isAiError } from "./ai-error";
 export { type CallContext, classifyError } from "./classify-error";
-export { type HfTarget, resolveHfTarget } from "./hf-target";
+export { ENDPOINT_PROVIDER, type HfTarget, resolveHfTarget } from "./hf-target";
 export { type AiCallOptions, announceModel, type ModelClient, throwIfAborted } from "./model-client";
 export { parseRetryAfter } from "./parse-retry-after";
-export { type HfCallOptions, type HfCallScope, runHfCall } from "./run-hf-call";
+export { type EndpointKind, endpointCheck, modelsUrl } from "./preflight/endpoint-check";
+export { type HubTask, hfTokenCheck, modelProviderCheck } from "./preflight/hub-checks";
+export {
+  type HfSettings,
+  hfTokenChecks,
+  type StageModel,
+  stageModelChecks,
+} from "./preflight/model-preflight";
+export { type HfCallOptions, type HfCallResult, type HfCallScope, runHfCall } from "./run-hf-call";

@@ -8,6 +8,8 @@ export interface ResponseHints {
   estimatedTimeMs: number | null;
   /** The `error` (or `message`) string of a JSON error body, for the reason. */
   errorMessage: string | null;
+  /** Which provider the HF router sent the call to (`x-inference-provider`), e.g. when HF_PROVIDER is auto. */
+  servedBy: string | null;
 }
 
 export interface ObservingFetch {
@@ -51,6 +53,7 @@ export function createObservingFetch(options: ObservingFetchOptions): ObservingF
       retryAfterMs: parseRetryAfter(response.headers.get("retry-after")),
       estimatedTimeMs: estimatedTimeMs(body),
       errorMessage: errorMessage(body),
+      servedBy: response.headers.get("x-inference-provider"),
     };
     if (response.ok && options.unwrapGeneratedTextList && isGeneratedTextList(body)) {
       const headers = new Headers(response.headers);

@@ -16,6 +16,12 @@ export interface HfCallScope {
   fetch: typeof fetch;
 }
 
+/** What a call returned, and which provider the HF router says served it (null when it does not say). */
+export interface HfCallResult<T> {
+  value: T;
+  servedBy: string | null;
+}
+
 /**
  * Runs one model call under the caller's signal combined with a timeout, and turns any failure into
  * a classified AiError (reading Retry-After / estimated_time the client does not expose).
@@ -23,7 +29,7 @@ export interface HfCallScope {
 export async function runHfCall<T>(
   options: HfCallOptions,
   call: (scope: HfCallScope) => Promise<T>,
-): Promise<T> {
+): Promise<HfCallResult<T>> {
   const timeoutSignal = AbortSignal.timeout(options.timeoutMs);
   const signal = AbortSignal.any([options.signal, timeoutSignal]);
   const observed = createObservingFetch({
@@ -33,7 +39,8 @@ export async function runHfCall<T>(
   });
   try {
     signal.throwIfAborted();
-    return await call({ signal, fetch: observed.fetch });
+    const value = await call({ signal, fetch: observed.fetch });
+    return { value, servedBy: observed.last()?.servedBy ?? null };
   } catch (err) {
     throw classifyError(err, {
       callerSignal: options.signal,

@@ -10,6 +10,15 @@ export {
   startHealthServer,
 } from "./service/health-server";
 export { type Stoppable, stopOnSignals } from "./service/lifecycle";
+export {
+  logPreflight,
+  type NamedPreflightResult,
+  type PreflightCheck,
+  type PreflightResult,
+  type PreflightStatus,
+  runPreflight,
+  startPreflight,
+} from "./service/preflight";
 export { runService, type ServiceReadiness, type ServiceScope } from "./service/run-service";
 export { inSpan } from "./telemetry/in-span";
 export { instruments } from "./telemetry/metrics";

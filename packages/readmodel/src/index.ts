@@ -16,6 +16,7 @@ export type {
   ProjectionPositionRow,
   ProjectionPositionsTable,
 } from "./projection-positions-table";
+export { databaseCheck, readModelCheck } from "./read-model-check";
 export {
   RebuildError,
   type RebuildOptions,

@@ -29,13 +29,20 @@ export interface FakeHfServer {
   baseUrl: string;
   /** What to configure as HF_*_ENDPOINT_URL per route (chat gets `/v1/chat/completions` appended by the client). */
   endpoints: Record<FakeHfRoute, string>;
+  /**
+   * The base of the OpenAI-compatible API, as Ollama, vLLM, LM Studio or TGI serve it (`…/v1`):
+   * `POST /v1/chat/completions` (the chatCompletion route) and `GET /v1/models`.
+   */
+  openAiBaseUrl: string;
+  /** The model ids `GET /v1/models` lists (["fake/chat-model"] until changed). */
+  listedModels: string[];
   /** Every request received, in order, including rejected ones. */
   readonly requests: RecordedRequest[];
   requestsFor(route: FakeHfRoute): RecordedRequest[];
   /** Queues answers for a route; each request takes the next one, then the default. */
   enqueue(route: FakeHfRoute, ...responses: FakeHfResponse[]): void;
   setDefault(route: FakeHfRoute, response: FakeHfResponse): void;
-  /** Forgets queued answers, recorded requests and changed defaults. */
+  /** Forgets queued answers, recorded requests, changed defaults and listed models. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -86,7 +93,8 @@ export async function fakePng(width = 64, height = 48): Promise<Buffer> {
 /**
  * A local HTTP server speaking HuggingFace's wire format as the client uses it with endpoint URLs:
  * imageToText (raw bytes in, `{"generated_text"}` out), textToImage (`{"inputs","parameters"}` in,
- * image bytes out), chatCompletion (OpenAI JSON). Scripted per test, recording what it received.
+ * image bytes out), chatCompletion (OpenAI JSON, also at `/v1/chat/completions` with `GET
+ * /v1/models`, as OpenAI-compatible servers serve it). Scripted per test, recording what it received.
  */
 export async function startFakeHfServer(options: FakeHfServerOptions = {}): Promise<FakeHfServer> {
   const png = await fakePng();
@@ -103,6 +111,7 @@ export async function startFakeHfServer(options: FakeHfServerOptions = {}): Prom
   };
   const requests: RecordedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
+  const listedModels = ["fake/chat-model"];
 
   const server = createServer(async function handleFakeHf(req: IncomingMessage, res: ServerResponse) {
     const body = await readBody(req);
@@ -118,10 +127,21 @@ export async function startFakeHfServer(options: FakeHfServerOptions = {}): Prom
       json: parseJson(body, isJson),
     });
 
+    const authorized = options.token === undefined || req.headers.authorization === `Bearer ${options.token}`;
+    if (path === "/v1/models" && req.method === "GET") {
+      if (!authorized) return send(res, { status: 401, json: { error: { message: "Invalid API key" } } });
+      const data = listedModels.map((id) => ({
+        id,
+        object: "model",
+        created: 1_700_000_000,
+        owned_by: "fake",
+      }));
+      return send(res, { json: { object: "list", data } });
+    }
     if (route === null || req.method !== "POST") {
       return send(res, { status: 404, json: { error: "Not Found" } });
     }
-    if (options.token !== undefined && req.headers.authorization !== `Bearer ${options.token}`) {
+    if (!authorized) {
       return send(res, { status: 401, json: { error: "Invalid credentials in Authorization header" } });
     }
     const scripted = queues[route].shift() ?? defaults[route];
@@ -144,6 +164,8 @@ export async function startFakeHfServer(options: FakeHfServerOptions = {}): Prom
       textToImage: baseUrl + PATHS.textToImage,
       chatCompletion: baseUrl + PATHS.chatCompletion,
     },
+    openAiBaseUrl: `${baseUrl}/v1`,
+    listedModels,
     requests,
     requestsFor: (route) => requests.filter((r) => r.route === route),
     enqueue: (route, ...responses) => void queues[route].push(...responses),
@@ -153,6 +175,7 @@ export async function startFakeHfServer(options: FakeHfServerOptions = {}): Prom
     reset: () => {
       for (const q of Object.values(queues)) q.length = 0;
       requests.length = 0;
+      listedModels.splice(0, listedModels.length, "fake/chat-model");
       defaults = initialDefaults();
     },
     close: async () => {
@@ -167,7 +190,9 @@ export async function startFakeHfServer(options: FakeHfServerOptions = {}): Prom
 function routeOf(path: string): FakeHfRoute | null {
   if (path === PATHS.imageToText) return "imageToText";
   if (path === PATHS.textToImage) return "textToImage";
-  if (path === `${PATHS.chatCompletion}/v1/chat/completions`) return "chatCompletion";
+  if (path === `${PATHS.chatCompletion}/v1/chat/completions` || path === "/v1/chat/completions") {
+    return "chatCompletion";
+  }
   return null;
 }
 

@@ -1,5 +1,7 @@
+export * from "./closed-port";
 export * from "./database";
 export * from "./events";
+export * from "./fake-hf-hub";
 export * from "./fake-hf-server";
 export * from "./image-fixtures";
 export * from "./nats";

@@ -5,6 +5,7 @@ import { silentLogger } from "@reimagine/platform";
 import {
   countCalls,
   FAKE_CAPTION,
+  FAKE_CHAT_CAPTION,
   makeJpeg,
   modelLoadingResponse,
   openStageHarness,
@@ -42,7 +43,7 @@ describe("caption-handler on NATS, s3rver and the HF wire format", () => {
     expect(produced.data).toMatchObject({
       caption: FAKE_CAPTION,
       model: h.config.HF_CAPTION_MODEL,
-      provider: "huggingface:endpoint",
+      provider: "endpoint",
     });
     expect(produced.data.latencyMs).toBeGreaterThanOrEqual(0);
     expect(produced.metadata).toMatchObject({
@@ -89,7 +90,7 @@ describe("caption-handler on NATS, s3rver and the HF wire format", () => {
       reason: "server error (HTTP 500): CUDA out of memory",
       httpStatus: 500,
       attempts: 3,
-      provider: "huggingface:endpoint",
+      provider: "endpoint",
     });
     expect(h.hf.requestsFor("imageToText")).toHaveLength(3);
     expect(await h.state(submitted.requestId)).toMatchObject({
@@ -152,6 +153,38 @@ describe("caption-handler on NATS, s3rver and the HF wire format", () => {
       /^StageInputError: the uploaded file is not an image that can be decoded/,
     );
     expect(h.hf.requests).toHaveLength(0);
+  });
+
+  it("captions through a self-hosted OpenAI-compatible vision chat server (Ollama, vLLM, LM Studio, TGI)", async () => {
+    await start(
+      h.configWith({
+        HF_CAPTION_MODE: "chatCompletion",
+        HF_CAPTION_ENDPOINT_URL: h.hf.openAiBaseUrl,
+        HF_CAPTION_MODEL: "qwen2.5vl:7b",
+      }),
+    );
+    const { event: submitted } = await h.submit({
+      bytes: await makeJpeg(2000, 3000),
+      contentType: "image/jpeg",
+    });
+    const produced = await h.waitForEvent(submitted.requestId, "CaptionProduced");
+
+    expect(produced.data).toMatchObject({
+      caption: FAKE_CHAT_CAPTION,
+      model: "qwen2.5vl:7b",
+      provider: "endpoint",
+    });
+    const [call] = h.hf.requestsFor("chatCompletion");
+    expect(call?.path).toBe("/v1/chat/completions");
+    const body = call?.json as {
+      model: string;
+      messages: { content: { type: string; image_url?: { url: string } }[] }[];
+    };
+    expect(body.model).toBe("qwen2.5vl:7b");
+    const url = body.messages[0]!.content.find((p) => p.type === "image_url")!.image_url!.url;
+    expect(url.startsWith("data:image/jpeg;base64,")).toBe(true);
+    const sent = await sharp(Buffer.from(url.slice(url.indexOf(",") + 1), "base64")).metadata();
+    expect([sent.width, sent.height]).toEqual([683, 1024]);
   });
 
   it("appends nothing for a redelivered ImageSubmitted: captioned once", async () => {

@@ -6,4 +6,4 @@ export {
   startCaptionHandler,
 } from "./caption-handler";
 export type { Captioner, CaptionResult, ImageInput } from "./captioners/captioner";
-export { createCaptioner } from "./captioners/create-captioner";
+export { captionModelChecks, createCaptioner } from "./captioners/create-captioner";

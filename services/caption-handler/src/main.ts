@@ -1,14 +1,21 @@
-import { createBlobStore } from "@reimagine/blobs";
-import { openEventStore } from "@reimagine/eventstore";
+import { blobStoreCheck, createBlobStore } from "@reimagine/blobs";
+import { eventStoreCheck, openEventStore } from "@reimagine/eventstore";
+import { hfTokenChecks } from "@reimagine/inference";
 import { runService } from "@reimagine/platform";
 import { startCaptionHandler } from "./caption-handler";
-import { createCaptioner } from "./captioners/create-captioner";
+import { captionModelChecks, createCaptioner } from "./captioners/create-captioner";
 
-await runService("caption-handler", async ({ config, logger, own }) => {
+await runService("caption-handler", async ({ config, logger, own, preflight }) => {
   const store = own(await openEventStore(config, "caption-handler"));
   const blobs = createBlobStore(config);
   await blobs.ensureBuckets([config.S3_BUCKET_ORIGINALS]);
   const captioner = createCaptioner(config, logger);
   own(await startCaptionHandler({ store, blobs, captioner, config, logger }));
+  preflight([
+    eventStoreCheck(store),
+    blobStoreCheck(blobs),
+    ...hfTokenChecks(config),
+    ...captionModelChecks(config),
+  ]);
   return { checks: { nats: () => store.ping(), blobs: () => blobs.ping() } };
 });

@@ -1,12 +1,13 @@
-import { createBlobStore } from "@reimagine/blobs";
-import { openEventStore } from "@reimagine/eventstore";
+import { bucketCheck, createBlobStore } from "@reimagine/blobs";
+import { eventStoreCheck, openEventStore } from "@reimagine/eventstore";
 import { runService } from "@reimagine/platform";
+import { databaseCheck } from "@reimagine/readmodel";
 import { startCommandApi } from "./app/start-command-api";
 import { openIdempotencyStore } from "./idempotency/idempotency-store";
 import { lazyReadModel } from "./status/reconnecting-reader";
 
 // The API serves its own /healthz and /readyz on PORT, so it reports no readiness here.
-await runService("command-api", async ({ config, logger, own }) => {
+await runService("command-api", async ({ config, logger, own, preflight }) => {
   const blobs = createBlobStore(config);
   const store = own(await openEventStore(config, "command-api"));
   const idempotency = await openIdempotencyStore(store, config);
@@ -17,5 +18,10 @@ await runService("command-api", async ({ config, logger, own }) => {
       { port: config.PORT, host: config.HOST, graceMs: config.SHUTDOWN_GRACE_MS },
     ),
   );
+  preflight([
+    eventStoreCheck(store),
+    bucketCheck(blobs, config.S3_BUCKET_ORIGINALS),
+    databaseCheck(() => readModel.admin.db(), "the read model"),
+  ]);
   return undefined;
 });

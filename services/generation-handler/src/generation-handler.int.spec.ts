@@ -47,7 +47,7 @@ describe("generation-handler on NATS, s3rver and the HF wire format", () => {
       width: 64,
       height: 48,
       model: h.config.HF_GENERATION_MODEL,
-      provider: "huggingface:endpoint",
+      provider: "endpoint",
       latencyMs: generated.data.latencyMs,
     });
     expect(generated.metadata).toMatchObject({
@@ -64,7 +64,7 @@ describe("generation-handler on NATS, s3rver and the HF wire format", () => {
     expect(await h.state(captioned.requestId)).toMatchObject({
       status: "generated",
       generatedImageKey: generated.data.imageKey,
-      generationProvider: "huggingface:endpoint",
+      generationProvider: "endpoint",
     });
   });
 
@@ -140,7 +140,7 @@ describe("generation-handler on NATS, s3rver and the HF wire format", () => {
       reason: "server error (HTTP 502)",
       httpStatus: 502,
       attempts: 3,
-      provider: "huggingface:endpoint",
+      provider: "endpoint",
     });
     expect(h.hf.requestsFor("textToImage")).toHaveLength(3);
     expect(await h.state(captioned.requestId)).toMatchObject({

@@ -5,5 +5,5 @@ export {
   type GenerationHandlerDeps,
   startGenerationHandler,
 } from "./generation-handler";
-export { createImageGenerator } from "./generators/create-image-generator";
+export { createImageGenerator, generationModelChecks } from "./generators/create-image-generator";
 export type { GeneratedImage, ImageGenerator } from "./generators/image-generator";

@@ -1,14 +1,21 @@
-import { createBlobStore } from "@reimagine/blobs";
-import { openEventStore } from "@reimagine/eventstore";
+import { bucketCheck, createBlobStore } from "@reimagine/blobs";
+import { eventStoreCheck, openEventStore } from "@reimagine/eventstore";
+import { hfTokenChecks } from "@reimagine/inference";
 import { runService } from "@reimagine/platform";
 import { startGenerationHandler } from "./generation-handler";
-import { createImageGenerator } from "./generators/create-image-generator";
+import { createImageGenerator, generationModelChecks } from "./generators/create-image-generator";
 
-await runService("generation-handler", async ({ config, logger, own }) => {
+await runService("generation-handler", async ({ config, logger, own, preflight }) => {
   const store = own(await openEventStore(config, "generation-handler"));
   const blobs = createBlobStore(config);
   await blobs.ensureBuckets([config.S3_BUCKET_GENERATED]);
   const generator = createImageGenerator(config, logger);
   own(await startGenerationHandler({ store, blobs, generator, config, logger }));
+  preflight([
+    eventStoreCheck(store),
+    bucketCheck(blobs, config.S3_BUCKET_GENERATED),
+    ...hfTokenChecks(config),
+    ...generationModelChecks(config),
+  ]);
   return { checks: { nats: () => store.ping(), blobs: () => blobs.ping() } };
 });

@@ -13,6 +13,7 @@ export {
   failureClaimKey,
 } from "./failure-notice-handler";
 export { createMailTransport, type MailTransport } from "./mail";
+export { mailCheck } from "./mail-check";
 export { createNotifierHandler, NOTIFIER_NAME, type NotifierHandlerDeps } from "./notifier-handler";
 export { createNotifier, type NotifierDeps, type NotifierHandlers, startNotifier } from "./start-notifier";
 export { verifyMailTransport } from "./verify-mail-transport";

@@ -1,14 +1,16 @@
-import { openEventStore } from "@reimagine/eventstore";
+import { eventStoreCheck, openEventStore } from "@reimagine/eventstore";
 import { runService } from "@reimagine/platform";
 import { createMailTransport } from "./mail";
+import { mailCheck } from "./mail-check";
 import { startNotifier } from "./start-notifier";
 import { verifyMailTransport } from "./verify-mail-transport";
 
-await runService("notifier", async ({ config, logger, own }) => {
+await runService("notifier", async ({ config, logger, own, preflight }) => {
   const store = own(await openEventStore(config, "notifier"));
   const transport = createMailTransport(config, logger);
   own({ name: "mail transport", stop: () => transport.close() });
   await verifyMailTransport(transport, logger);
   own(await startNotifier({ store, transport, config, logger }));
+  preflight([eventStoreCheck(store), mailCheck(transport)]);
   return { checks: { nats: () => store.ping(), mail: () => transport.verify() } };
 });

@@ -9,6 +9,7 @@ import { requestRetry } from "@reimagine/operations";
 import { type Config, loadConfig, silentLogger } from "@reimagine/platform";
 import { type EventHandler, HandlerRuntime, runtimeOptionsFrom } from "@reimagine/reactor";
 import {
+  closedPort,
   openTestStore,
   type SmtpSink,
   type SmtpSinkOptions,
@@ -22,7 +23,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { claimBucketName, claimKey, openClaimStore } from "./claims";
 import { createMailTransport, type MailTransport } from "./mail";
 import { createNotifier, startNotifier } from "./start-notifier";
-import { closedPort } from "./testing/closed-port";
+
 import { failedRequest, generatedRequest, RETRIED_AFTER_FAILURE, typesOf } from "./testing/generated-request";
 import { leftClaim, legacySentClaimJson, testMessageId } from "./testing/left-claim";
 

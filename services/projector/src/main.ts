@@ -1,10 +1,10 @@
-import { openEventStore } from "@reimagine/eventstore";
+import { eventStoreCheck, openEventStore } from "@reimagine/eventstore";
 import { runService } from "@reimagine/platform";
-import { createDatabase } from "@reimagine/readmodel";
+import { createDatabase, databaseCheck } from "@reimagine/readmodel";
 import { startProjector } from "./projector";
 import { projectorReadiness } from "./projector-readiness";
 
-await runService("projector", async ({ config, logger, own }) => {
+await runService("projector", async ({ config, logger, own, preflight }) => {
   const database = await createDatabase(config, logger);
   own({ name: "read-model database", stop: () => database.close() });
   logger.info({ database: database.describe() }, "read model ready");
@@ -12,5 +12,6 @@ await runService("projector", async ({ config, logger, own }) => {
   const projector = own(
     await startProjector({ db: database.db, store, logger, batchSize: config.PROJECTOR_BATCH_SIZE }),
   );
+  preflight([eventStoreCheck(store), databaseCheck(async () => database.db, database.describe())]);
   return projectorReadiness({ db: database.db, store, projector });
 });

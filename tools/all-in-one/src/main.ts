@@ -1,9 +1,10 @@
 import { runService } from "@reimagine/platform";
 import { startAllInOne } from "./start-all-in-one";
 
-await runService("reimagine", async ({ config, logger, own }) => {
+await runService("reimagine", async ({ config, logger, own, preflight }) => {
   const app = await startAllInOne(config, logger);
   for (const part of app.parts) own(part);
+  preflight(app.preflight);
   const width = Math.max(...app.summary.map((s) => s.part.length));
   const lines = app.summary.map((s) => `  ${s.part.padEnd(width)}  ${s.detail}`);
   process.stdout.write(

@@ -1,13 +1,18 @@
-import { createBlobStore } from "@reimagine/blobs";
-import { createCaptioner, startCaptionHandler } from "@reimagine/caption-handler";
+import { bucketCheck, createBlobStore } from "@reimagine/blobs";
+import { captionModelChecks, createCaptioner, startCaptionHandler } from "@reimagine/caption-handler";
 import { openIdempotencyStore, startCommandApi } from "@reimagine/command-api";
 import { ROUTES } from "@reimagine/contracts";
-import { openEventStore } from "@reimagine/eventstore";
-import { createImageGenerator, startGenerationHandler } from "@reimagine/generation-handler";
-import { createMailTransport, startNotifier } from "@reimagine/notifier";
-import type { Config, Logger, Stoppable } from "@reimagine/platform";
+import { eventStoreCheck, openEventStore } from "@reimagine/eventstore";
+import {
+  createImageGenerator,
+  generationModelChecks,
+  startGenerationHandler,
+} from "@reimagine/generation-handler";
+import { hfTokenChecks } from "@reimagine/inference";
+import { createMailTransport, mailCheck, startNotifier } from "@reimagine/notifier";
+import type { Config, Logger, PreflightCheck, Stoppable } from "@reimagine/platform";
 import { startProjector } from "@reimagine/projector";
-import { createDatabase, PostgresRequestStateReader } from "@reimagine/readmodel";
+import { createDatabase, databaseCheck, PostgresRequestStateReader } from "@reimagine/readmodel";
 import { ensureNats } from "./embedded-nats";
 
 /** A running all-in-one: where it listens, what it connected to, and how to stop it all. */
@@ -15,6 +20,8 @@ export interface AllInOne {
   url: string;
   /** One line per dependency: what was connected to or started. */
   summary: { part: string; detail: string }[];
+  /** What the five services depend on, to check once they run (see runService's preflight). */
+  preflight: PreflightCheck[];
   /** Stops in reverse order of start: API first, NATS last. */
   parts: Stoppable[];
   stop(): Promise<void>;
@@ -95,7 +102,17 @@ export async function startAllInOne(base: Config, logger: Logger): Promise<AllIn
       { part: "API", detail: `${publicUrl}${ROUTES.register}` },
       { part: "API docs", detail: `${publicUrl}/docs` },
     ];
-    return { url: api.url, summary, parts, stop };
+    const preflight = [
+      eventStoreCheck(store),
+      databaseCheck(async () => database.db, database.describe()),
+      bucketCheck(blobs, config.S3_BUCKET_ORIGINALS),
+      bucketCheck(blobs, config.S3_BUCKET_GENERATED),
+      mailCheck(transport),
+      ...hfTokenChecks(config),
+      ...captionModelChecks(config),
+      ...generationModelChecks(config),
+    ];
+    return { url: api.url, summary, preflight, parts, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { type CliContext, createCliContext } from "./cli-context";
 import { CliError, oneLine } from "./cli-error";
 import { deadLettersCommand, requeueCommand } from "./commands/dead-letters";
+import { doctorCommand } from "./commands/doctor";
 import { eventsCommand } from "./commands/events";
 import { exportCommand, importCommand } from "./commands/export-import";
 import { replayCommand } from "./commands/replay";
@@ -14,12 +15,19 @@ import { verifyCommand } from "./commands/verify";
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("reimagine")
     .description(
-      "Operate reimagine: audit requests, replay the read model, retry failures, manage dead letters.",
+      "Operate reimagine: check its setup, audit requests, replay the read model, retry failures, manage dead letters.",
     )
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.out(s.trimEnd()), writeErr: (s) => ctx.err(s.trimEnd()) });
 
+  program
+    .command("doctor")
+    .description(
+      "check what the services depend on: NATS, Postgres, the buckets, mail, the HF token and each model",
+    )
+    .option("--json", "machine-readable output")
+    .action((o) => doctorCommand(ctx, o));
   program
     .command("events")
     .description("the whole ordered history of one request: type, time, stage, key data, ids")

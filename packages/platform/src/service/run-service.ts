@@ -4,6 +4,7 @@ import { createLogger, type Logger } from "../logging/logger";
 import { startServiceTelemetry } from "../telemetry/start-telemetry";
 import { type ReadinessCheck, type ReadinessDetails, startHealthServer } from "./health-server";
 import { type Stoppable, stopOnSignals } from "./lifecycle";
+import { type PreflightCheck, startPreflight } from "./preflight";
 
 /** What a service's start function gets: its configuration, its logger, and a place to leave what must be stopped. */
 export interface ServiceScope {
@@ -11,6 +12,8 @@ export interface ServiceScope {
   logger: Logger;
   /** Registers something to stop on shutdown (in reverse order of registration) and returns it. */
   own<T extends Stoppable>(part: T): T;
+  /** Checks what the service depends on, in the background, and logs one line per check. */
+  preflight(checks: readonly PreflightCheck[]): void;
 }
 
 /** What a worker service reports on HEALTH_PORT: the checks behind /readyz and extra body fields. */
@@ -39,7 +42,8 @@ export async function runService(
   };
   try {
     own(startServiceTelemetry(config, service));
-    const readiness = await start({ config, logger, own });
+    const preflight = (checks: readonly PreflightCheck[]) => startPreflight(checks, logger);
+    const readiness = await start({ config, logger, own, preflight });
     if (readiness) {
       own(startHealthServer({ port: config.HEALTH_PORT, host: config.HOST, logger, ...readiness }));
     }

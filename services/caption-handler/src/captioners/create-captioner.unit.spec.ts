@@ -22,9 +22,7 @@ describe("createCaptioner", () => {
 
   it("a caption endpoint URL alone is enough; a generation endpoint URL is not", () => {
     const endpoint = "https://caption.example.endpoints.huggingface.cloud";
-    expect(createCaptioner(config({ HF_CAPTION_ENDPOINT_URL: endpoint })).provider).toBe(
-      "huggingface:endpoint",
-    );
+    expect(createCaptioner(config({ HF_CAPTION_ENDPOINT_URL: endpoint })).provider).toBe("endpoint");
     expect(createCaptioner(config({ HF_GENERATION_ENDPOINT_URL: endpoint })).provider).toBe("offline");
   });
 

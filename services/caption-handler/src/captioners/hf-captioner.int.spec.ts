@@ -64,7 +64,7 @@ describe("HF captioner, imageToText via an endpoint URL", () => {
     expect(result).toMatchObject({
       caption: FAKE_CAPTION,
       model: "Salesforce/blip-image-captioning-large",
-      provider: "huggingface:endpoint",
+      provider: "endpoint",
     });
     expect(result.latencyMs).toBeGreaterThanOrEqual(0);
     const [req] = server.requestsFor("imageToText");
@@ -264,6 +264,25 @@ describe("HF captioner through the HF router (no endpoint URL)", () => {
 
     expect(result.caption).toBe(FAKE_CHAT_CAPTION);
     expect(seen).toEqual([{ url: "https://router.huggingface.co/v1/chat/completions", hasSignal: true }]);
+  });
+
+  it("records the provider the router says served the call (x-inference-provider), not just auto", async () => {
+    server.enqueue("chatCompletion", {
+      json: chatCompletionBody(FAKE_CHAT_CAPTION),
+      headers: { "x-inference-provider": "novita" },
+    });
+    const routerFetch: typeof fetch = (_input, init) =>
+      fetch(server.endpoints.chatCompletion + "/v1/chat/completions", init);
+    const captioner = chat({ endpointUrl: undefined, provider: "auto", fetch: routerFetch });
+
+    expect((await captioner.caption(image, { signal: signal() })).provider).toBe("huggingface:novita");
+    // a router that does not say keeps the configured label; a header that is no provider name is not trusted
+    expect((await captioner.caption(image, { signal: signal() })).provider).toBe("huggingface:auto");
+    server.enqueue("chatCompletion", {
+      json: chatCompletionBody(FAKE_CHAT_CAPTION),
+      headers: { "x-inference-provider": "<script>" },
+    });
+    expect((await captioner.caption(image, { signal: signal() })).provider).toBe("huggingface:auto");
   });
 
   it("an unknown HF_PROVIDER is refused at construction", () => {

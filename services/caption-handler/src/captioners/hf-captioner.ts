@@ -71,7 +71,7 @@ export function createHfCaptioner(options: HfCaptionerOptions): Captioner {
     model: options.model,
     async caption(image: ImageInput, opts: AiCallOptions): Promise<CaptionResult> {
       const started = performance.now();
-      const raw = await runHfCall(
+      const { value: raw, servedBy } = await runHfCall(
         {
           signal: opts.signal,
           timeoutMs: options.timeoutMs,
@@ -86,11 +86,9 @@ export function createHfCaptioner(options: HfCaptionerOptions): Captioner {
       );
       const caption = normalizeCaption(raw);
       const latencyMs = Math.round(performance.now() - started);
-      options.logger?.debug(
-        { provider: target.provider, model: options.model, latencyMs },
-        "caption produced",
-      );
-      return { caption, model: options.model, provider: target.provider, latencyMs };
+      const provider = target.servedLabel(servedBy);
+      options.logger?.debug({ provider, model: options.model, latencyMs }, "caption produced");
+      return { caption, model: options.model, provider, latencyMs };
     },
   };
 }

@@ -1,4 +1,5 @@
-import { type Config, inSpan, type Logger } from "@reimagine/platform";
+import { stageModelChecks } from "@reimagine/inference";
+import { type Config, inSpan, type Logger, type PreflightCheck } from "@reimagine/platform";
 import { createHfImageGenerator } from "./hf-image-generator";
 import type { ImageGenerator } from "./image-generator";
 import { createOfflineImageGenerator } from "./offline-image-generator";
@@ -8,6 +9,7 @@ export type ImageGeneratorConfig = Pick<
   Config,
   | "HF_TOKEN"
   | "HF_PROVIDER"
+  | "HF_HUB_URL"
   | "HF_GENERATION_MODEL"
   | "HF_GENERATION_ENDPOINT_URL"
   | "HF_TIMEOUT_MS"
@@ -18,6 +20,20 @@ export type ImageGeneratorConfig = Pick<
   | "HF_GENERATION_SEED"
   | "HF_GENERATION_NEGATIVE_PROMPT"
 >;
+
+/** The preflight of the generation model: its endpoint answers, or a provider serves it for text-to-image. */
+export function generationModelChecks(config: ImageGeneratorConfig): PreflightCheck[] {
+  return stageModelChecks(
+    {
+      label: "generation model",
+      model: config.HF_GENERATION_MODEL,
+      task: "text-to-image",
+      endpointKind: "textToImage",
+      endpointUrl: config.HF_GENERATION_ENDPOINT_URL,
+    },
+    config,
+  );
+}
 
 /**
  * The text-to-image `parameters` from the configuration, in HuggingFace's names (the client maps

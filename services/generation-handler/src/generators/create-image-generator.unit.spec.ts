@@ -21,9 +21,7 @@ describe("createImageGenerator", () => {
 
   it("a generation endpoint URL alone is enough; a caption endpoint URL is not", () => {
     const endpoint = "https://gen.example.com";
-    expect(createImageGenerator(config({ HF_GENERATION_ENDPOINT_URL: endpoint })).provider).toBe(
-      "huggingface:endpoint",
-    );
+    expect(createImageGenerator(config({ HF_GENERATION_ENDPOINT_URL: endpoint })).provider).toBe("endpoint");
     expect(createImageGenerator(config({ HF_CAPTION_ENDPOINT_URL: endpoint })).provider).toBe("offline");
   });
 

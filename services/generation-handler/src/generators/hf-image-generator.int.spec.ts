@@ -47,7 +47,7 @@ describe("HF image generator, textToImage via an endpoint URL", () => {
       width: 64,
       height: 48,
       model: "black-forest-labs/FLUX.1-schnell",
-      provider: "huggingface:endpoint",
+      provider: "endpoint",
     });
     expect((await sharp(result.bytes).metadata()).format).toBe("png");
     const [req] = server.requestsFor("textToImage");

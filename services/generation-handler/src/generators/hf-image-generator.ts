@@ -36,7 +36,7 @@ export function createHfImageGenerator(options: HfImageGeneratorOptions): ImageG
         throw new AiError({ reason: "empty prompt", retryable: false });
       }
       const started = performance.now();
-      const blob = await runHfCall(
+      const { value: blob, servedBy } = await runHfCall(
         { signal: opts.signal, timeoutMs: options.timeoutMs, secrets, baseFetch: options.fetch },
         ({ signal, fetch }) => {
           const routing = "endpointUrl" in target.routing ? target.routing : { ...target.routing, model };
@@ -49,8 +49,9 @@ export function createHfImageGenerator(options: HfImageGeneratorOptions): ImageG
       const bytes = Buffer.from(await blob.arrayBuffer());
       const image = await sniffImage(bytes, blob.type);
       const latencyMs = Math.round(performance.now() - started);
-      options.logger?.debug({ provider: target.provider, model, latencyMs, ...image }, "image generated");
-      return { bytes, ...image, model, provider: target.provider, latencyMs };
+      const provider = target.servedLabel(servedBy);
+      options.logger?.debug({ provider, model, latencyMs, ...image }, "image generated");
+      return { bytes, ...image, model, provider, latencyMs };
     },
   };
 }
