@@ -1,5 +1,5 @@
-import type { AnyDomainEvent } from "@reimagine/contracts";
-import { newEvent } from "@reimagine/contracts";
+import type { AnyDomainEvent, ImageGenerated } from "@reimagine/contracts";
+import { causedBy, newEvent } from "@reimagine/contracts";
 import { v7 as uuidv7 } from "uuid";
 
 /** A fresh request id, as the command API makes them. */
@@ -33,5 +33,27 @@ export function captionProduced(cause: AnyDomainEvent, caption = "a cat on a sof
     cause.requestId,
     { caption, model: "test-model", provider: "test", latencyMs: 5 },
     { correlationId: cause.metadata.correlationId, causationId: cause.id },
+  );
+}
+
+/** A valid ImageGenerated (a 512×512 PNG by "test-model") caused by `cause`, with overridable data. */
+export function imageGenerated(cause: AnyDomainEvent, overrides: Partial<ImageGenerated> = {}, at?: Date) {
+  const { requestId } = cause;
+  return newEvent(
+    "ImageGenerated",
+    requestId,
+    {
+      imageKey: `${requestId}/generated.png`,
+      contentType: "image/png",
+      bytes: 2048,
+      width: 512,
+      height: 512,
+      model: "test-model",
+      provider: "test",
+      latencyMs: 12,
+      ...overrides,
+    },
+    causedBy(cause),
+    at,
   );
 }

@@ -1,7 +1,7 @@
 import type { AnyDomainEvent } from "@reimagine/contracts";
 import { causedBy, newEvent } from "@reimagine/contracts";
 import type { EventStore, ExpectedVersion, StoredEvent } from "@reimagine/eventstore";
-import { captionProduced, imageSubmitted, newRequestId } from "./events";
+import { captionProduced, imageGenerated, imageSubmitted, newRequestId } from "./events";
 
 /** How a test request's story ends: `generated` stops where the notification is due. */
 export type FlowEnding = "captioned" | "generated" | "notified" | "failed" | "retried";
@@ -55,22 +55,7 @@ export function requestFlow(
     );
     events.push(cause);
   }
-  const generated = newEvent(
-    "ImageGenerated",
-    requestId,
-    {
-      imageKey: `${requestId}/generated.png`,
-      contentType: "image/png",
-      bytes: 2048,
-      width: 512,
-      height: 512,
-      model: "test-model",
-      provider: "test",
-      latencyMs: 12,
-    },
-    causedBy(cause),
-    at(),
-  );
+  const generated = imageGenerated(cause, {}, at());
   if (ending === "generated") return [...events, generated];
   const notified = newEvent(
     "UserNotified",

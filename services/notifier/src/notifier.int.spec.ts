@@ -3,13 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Kvm } from "@nats-io/kv";
 import type { AnyDomainEvent, DomainEvent } from "@reimagine/contracts";
-import { causedBy, newEvent } from "@reimagine/contracts";
 import { connectNats, JetStreamEventStore } from "@reimagine/eventstore";
 import { requestRetry } from "@reimagine/operations";
 import { type Config, loadConfig, silentLogger } from "@reimagine/platform";
 import { type EventHandler, HandlerRuntime, runtimeOptionsFrom } from "@reimagine/reactor";
 import {
   closedPort,
+  imageGenerated,
   openTestStore,
   type SmtpSink,
   type SmtpSinkOptions,
@@ -24,7 +24,13 @@ import { claimBucketName, claimKey, openClaimStore } from "./claims";
 import { createMailTransport, type MailTransport } from "./mail";
 import { createNotifier, startNotifier } from "./start-notifier";
 
-import { failedRequest, generatedRequest, RETRIED_AFTER_FAILURE, typesOf } from "./testing/generated-request";
+import {
+  failedRequest,
+  generatedRequest,
+  RETRIED_AFTER_FAILURE,
+  TOLD_RETRIED_AND_NOTIFIED,
+  typesOf,
+} from "./testing/generated-request";
 import { leftClaim, legacySentClaimJson, testMessageId } from "./testing/left-claim";
 
 const MAIL_FROM = "reimagine <no-reply@mail.reimagine.test>";
@@ -471,22 +477,11 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
 
       const retry = await requestRetry(t.store, id, { requestedBy: "operator@example.com" });
       const history = await t.store.readRequest(id);
-      const generated = newEvent(
-        "ImageGenerated",
+      await t.store.append(
         id,
-        {
-          imageKey: `${id}/generated-1.png`,
-          contentType: "image/png",
-          bytes: 2048,
-          width: 512,
-          height: 512,
-          model: "test-model",
-          provider: "test",
-          latencyMs: 12,
-        },
-        causedBy(retry),
+        [imageGenerated(retry, { imageKey: `${id}/generated-1.png` })],
+        history.version,
       );
-      await t.store.append(id, [generated], history.version);
       await waitFor(async () => (await typesOf(t.store, id)).at(-1) === "UserNotified", {
         what: "UserNotified after the retry",
       });
@@ -495,15 +490,7 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
         "We could not reimagine your photo",
         `Your reimagined image is ready: caption of ${id.slice(-4)}`,
       ]);
-      expect(await typesOf(t.store, id)).toEqual([
-        "ImageSubmitted",
-        "CaptionProduced",
-        "GenerationFailed",
-        "FailureNotified",
-        "RetryRequested",
-        "ImageGenerated",
-        "UserNotified",
-      ]);
+      expect(await typesOf(t.store, id)).toEqual(TOLD_RETRIED_AND_NOTIFIED);
     });
   });
 });

@@ -1,5 +1,5 @@
 import { foldRequest, newEvent, RequestStatusResponse } from "@reimagine/contracts";
-import { imageSubmitted, newRequestId } from "@reimagine/testing";
+import { imageGenerated, imageSubmitted, newRequestId } from "@reimagine/testing";
 import { describe, expect, it } from "vitest";
 import { toStatusResponse } from "./to-status-response";
 
@@ -53,21 +53,7 @@ describe("toStatusResponse", () => {
       { caption: "a boat", model: "google/gemma-4-31B-it", provider: "huggingface:novita", latencyMs: 900 },
       meta,
     );
-    const generated = newEvent(
-      "ImageGenerated",
-      id,
-      {
-        imageKey: `${id}/generated-0.png`,
-        contentType: "image/png",
-        bytes: 9,
-        width: 8,
-        height: 8,
-        model: "offline-render-v1",
-        provider: "offline",
-        latencyMs: 1,
-      },
-      { correlationId: id, causationId: captioned.id },
-    );
+    const generated = imageGenerated(captioned, { model: "offline-render-v1", provider: "offline" });
     const body = toStatusResponse(foldRequest(id, [submitted, captioned, generated]), "https://r.example");
     expect(RequestStatusResponse.parse(body)).toEqual(body);
     expect(body.captionedBy).toEqual({ model: "google/gemma-4-31B-it", provider: "huggingface:novita" });

@@ -23,6 +23,11 @@ export function paragraphStyle(muted = false): string {
   return `margin:0 0 16px;font-size:${muted ? 14 : 16}px;line-height:1.5;color:${muted ? "#52525b" : "#3f3f46"};`;
 }
 
+/** The plain-text end of every email: a link to the request (after `label`), its id, and why it came. */
+export function textFooter(label: string, statusUrl: string, requestId: string): string[] {
+  return ["", label, statusUrl, "", `Request id: ${requestId}`, "", WHY_THIS_EMAIL, ""];
+}
+
 /**
  * A small HTML email: a title, the given blocks (already escaped HTML), the status link with the
  * request id, and the footer. Inline styles only: mail clients drop <style> blocks.

@@ -6,8 +6,8 @@ import {
   oneLine,
   paragraphStyle,
   provenanceSentence,
+  textFooter,
   truncate,
-  WHY_THIS_EMAIL,
 } from "./email-layout";
 
 export interface NotificationEmailInput {
@@ -51,14 +51,7 @@ export function renderNotificationEmail(input: NotificationEmailInput): Rendered
     "",
     "See the new image:",
     imageUrl,
-    "",
-    "Follow your request:",
-    statusUrl,
-    "",
-    `Request id: ${requestId}`,
-    "",
-    WHY_THIS_EMAIL,
-    "",
+    ...textFooter("Follow your request:", statusUrl, requestId),
   ].join("\n");
 
   const e = escapeHtml;

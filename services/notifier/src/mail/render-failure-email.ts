@@ -5,8 +5,8 @@ import {
   httpUrl,
   oneLine,
   paragraphStyle,
+  textFooter,
   truncate,
-  WHY_THIS_EMAIL,
 } from "./email-layout";
 import type { RenderedEmail } from "./render-email";
 
@@ -48,14 +48,7 @@ export function renderFailureEmail(input: FailureEmailInput): RenderedEmail {
     ...(reason ? ["", `What went wrong: ${reason}`] : []),
     "",
     NOTHING_MORE,
-    "",
-    "Your request:",
-    statusUrl,
-    "",
-    `Request id: ${requestId}`,
-    "",
-    WHY_THIS_EMAIL,
-    "",
+    ...textFooter("Your request:", statusUrl, requestId),
   ].join("\n");
 
   const e = escapeHtml;

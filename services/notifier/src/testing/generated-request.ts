@@ -59,6 +59,17 @@ export const RETRIED_AFTER_FAILURE = [
   "UserNotified",
 ];
 
+/** A request's event types after its generation failed, the person was told, an operator retried and the image was emailed. */
+export const TOLD_RETRIED_AND_NOTIFIED = [
+  "ImageSubmitted",
+  "CaptionProduced",
+  "GenerationFailed",
+  "FailureNotified",
+  "RetryRequested",
+  "ImageGenerated",
+  "UserNotified",
+];
+
 /** The types of a request's events, in order. */
 export async function typesOf(store: EventStore, requestId: string): Promise<string[]> {
   return (await store.readRequest(requestId)).events.map((s) => s.event.type);
