@@ -28,7 +28,17 @@ describe("createObservingFetch", () => {
       retryAfterMs: 9_000,
       estimatedTimeMs: 2_500,
       errorMessage: "Model x is currently loading",
+      servedBy: null,
     });
+  });
+
+  it("records which provider the HF router says served the call", async () => {
+    const observed = createObservingFetch({
+      signal,
+      baseFetch: respond(Response.json({ choices: [] }, { headers: { "x-inference-provider": "together" } })),
+    });
+    await observed.fetch("http://x");
+    expect(observed.last()?.servedBy).toBe("together");
   });
 
   it("reads OpenAI-style error messages", async () => {

@@ -159,7 +159,9 @@ describe("GET /api/v1/request/:id", () => {
       status: "pending",
       email: "n***@example.com",
       caption: null,
+      captionedBy: null,
       generatedImageUrl: null,
+      generatedBy: null,
       error: null,
       createdAt: event!.occurredAt,
       updatedAt: event!.occurredAt,
@@ -182,6 +184,7 @@ describe("GET /api/v1/request/:id", () => {
     expect(await res.json()).toMatchObject({
       status: "captioned",
       caption: "a red boat",
+      captionedBy: { model: "m", provider: "offline" },
       generatedImageUrl: null,
     });
   });
