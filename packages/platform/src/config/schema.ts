@@ -107,7 +107,25 @@ export const ConfigSchema = z.object({
   UPLOAD_CONCURRENCY: int(8, 1).pipe(z.number().max(1024)),
   /** How long an Idempotency-Key is remembered by the command API. */
   IDEMPOTENCY_TTL_MS: int(24 * 3600 * 1000, 60_000),
-  ADMIN_TOKEN: optionalString,
+  /** Uploads one client address may have open at once; more are answered 429 without being read. */
+  UPLOADS_PER_CLIENT: int(4, 1).pipe(z.number().max(1024)),
+  /** Pixels (width x height, from the header) one client address may submit per minute; 0 = off. */
+  PIXEL_BUDGET_PER_MINUTE: int(250_000_000, 0),
+  /** The request's headers must arrive within this (Node's headersTimeout). */
+  HEADERS_TIMEOUT_MS: int(10_000, 1000),
+  /** An upload that sends no byte for this long is answered 408 and closed. */
+  UPLOAD_IDLE_TIMEOUT_MS: int(10_000, 100),
+  /** The whole upload body must arrive within this (408 after). */
+  UPLOAD_TIMEOUT_MS: int(60_000, 1000),
+  /** An idle keep-alive connection is closed after this (keep it above a load balancer's idle timeout). */
+  KEEP_ALIVE_TIMEOUT_MS: int(5_000, 100),
+  /** Bearer token of the admin API: at least 32 characters, or unset (admin API off). */
+  ADMIN_TOKEN: optionalString.pipe(
+    z.string().min(32, "must be at least 32 characters (e.g. openssl rand -hex 32)").optional(),
+  ),
+  /** The admin API's own listener, never the public one; loopback by default. */
+  ADMIN_PORT: int(3001, 0).pipe(z.number().max(65535)),
+  ADMIN_HOST: z.string().default("127.0.0.1"),
 
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
   OTEL_SERVICE_NAME: optionalString,

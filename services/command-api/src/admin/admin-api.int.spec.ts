@@ -14,14 +14,15 @@ import {
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCommandApi } from "../app/create-command-api";
 import { openTestApi, type TestApi } from "../testing/open-test-api";
+import { ADMIN_FAILURES_PER_WINDOW, createAdminApi } from "./create-admin-api";
 
-const TOKEN = "s3cret-admin-token";
+const TOKEN = "s3cret-admin-token-0123456789abcdef";
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 
 let s3: TestS3Server;
 let api: TestApi;
 let database: TestDatabase;
-let app: ReturnType<typeof createCommandApi>;
+let app: NonNullable<ReturnType<typeof createAdminApi>>;
 
 beforeAll(async () => {
   s3 = await startS3Server();
@@ -32,7 +33,7 @@ afterAll(async () => {
 beforeEach(async () => {
   api = await openTestApi({ s3, config: { ADMIN_TOKEN: TOKEN } });
   database = await openTestDatabase();
-  app = createCommandApi({ ...api.deps, readModel: { db: async () => database.db } });
+  app = createAdminApi({ ...api.deps, readModel: { db: async () => database.db } })!;
 });
 afterEach(async () => {
   await database.cleanup();
@@ -65,14 +66,35 @@ async function ndjson(res: Response): Promise<Record<string, unknown>[]> {
 }
 
 describe("admin API access", () => {
-  it("is off (404 problem) without ADMIN_TOKEN, token or not", async () => {
-    const off = createCommandApi({ ...api.deps, config: { ...api.deps.config, ADMIN_TOKEN: undefined } });
+  it("is off without ADMIN_TOKEN, and never served by the public app (404 problem), token or not", async () => {
+    expect(
+      createAdminApi({ ...api.deps, config: { ...api.deps.config, ADMIN_TOKEN: undefined } }),
+    ).toBeNull();
+    const publicApp = createCommandApi(api.deps);
     for (const headers of [{}, AUTH] as Record<string, string>[]) {
-      const res = await off.request("/admin/v1/dead-letters", { headers });
+      const res = await publicApp.request("/admin/v1/dead-letters", { headers });
       expect(res.status).toBe(404);
       expect(res.headers.get("content-type")).toBe("application/problem+json");
       expect(await problemType(res)).toBe("urn:reimagine:problem:not-found");
     }
+  });
+
+  it("refuses every attempt from a client past its failed attempts, with Retry-After, until the window ends", async () => {
+    const from = (address: string, headers: Record<string, string>) =>
+      app.request("/admin/v1/dead-letters", { headers }, {
+        incoming: { socket: { remoteAddress: address } },
+      } as never);
+    for (let i = 0; i < ADMIN_FAILURES_PER_WINDOW; i++) {
+      expect((await from("10.9.9.9", { authorization: "Bearer guess" })).status).toBe(401);
+    }
+    // Right answers never counted: an operator's working token is not throttled by its own use.
+    expect((await from("10.9.9.8", AUTH)).status).toBe(200);
+    const locked = await from("10.9.9.9", AUTH);
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await problemType(locked)).toBe("urn:reimagine:problem:rate-limited");
+    // Another address is not affected.
+    expect((await from("10.9.9.7", AUTH)).status).toBe(200);
   });
 
   it("answers 401 with a Bearer challenge without a token or with a wrong one", async () => {
@@ -254,7 +276,7 @@ describe("admin API: export and import", () => {
     const target = await openTestApi({ s3, config: { ADMIN_TOKEN: TOKEN } });
     try {
       const into = (body: string, type = "application/x-ndjson") =>
-        target.app.request("/admin/v1/import", {
+        createAdminApi(target.deps)!.request("/admin/v1/import", {
           method: "POST",
           headers: { ...AUTH, "content-type": type },
           body,
@@ -341,8 +363,8 @@ describe("admin API: replay and verify", () => {
   it("answers 503 when the read model is down or not configured", async () => {
     const closed = await openTestDatabase();
     await closed.cleanup();
-    const down = createCommandApi({ ...api.deps, readModel: { db: async () => closed.db } });
-    const none = createCommandApi(api.deps);
+    const down = createAdminApi({ ...api.deps, readModel: { db: async () => closed.db } })!;
+    const none = createAdminApi(api.deps)!;
     for (const target of [down, none]) {
       for (const [method, path] of [
         ["GET", "/verify"],

@@ -1,8 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { mountAdminRoutes } from "../admin/mount-admin-routes";
-import { errorToProblem } from "../http/error-to-problem";
+import { answerProblems } from "../http/answer-problems";
 import { ProblemError } from "../http/problem-error";
-import { problemOf, problemResponse } from "../http/problem-response";
 import { requestContext } from "../http/request-context";
 import { mountDocsRoutes } from "../routes/docs-routes";
 import { mountHealthRoutes } from "../routes/health-routes";
@@ -13,9 +11,9 @@ import type { AppEnv } from "./app-env";
 import type { CommandApiDeps } from "./command-api-deps";
 
 /**
- * The command API as a Hono app: submit, status, image, docs, probes and, with ADMIN_TOKEN, the
- * admin API. Every error, from any route or middleware, leaves as application/problem+json through
- * the one mapping in onError.
+ * The public command API as a Hono app: submit, status, image, docs and probes. The admin API is a
+ * separate app on its own listener (createAdminApi), never this one. Every error, from any route or
+ * middleware, leaves as application/problem+json through the one mapping.
  */
 export function createCommandApi(deps: CommandApiDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
@@ -36,14 +34,6 @@ export function createCommandApi(deps: CommandApiDeps): OpenAPIHono<AppEnv> {
   mountStatusRoute(app, deps);
   mountDocsRoutes(app, deps);
   mountHealthRoutes(app, deps);
-  mountAdminRoutes(app, deps);
-  app.notFound((c) => problemResponse(c, problemOf("not-found", `nothing at ${c.req.method} ${c.req.path}`)));
-  app.onError((err, c) => {
-    const { problem, headers, serverFault } = errorToProblem(err);
-    const log = c.get("log") ?? deps.logger;
-    if (serverFault) log.error({ err, status: problem.status }, "request failed");
-    else log.debug({ err: { name: (err as Error).name, message: (err as Error).message } }, problem.title);
-    return problemResponse(c, problem, headers);
-  });
+  answerProblems(app, deps.logger);
   return app;
 }

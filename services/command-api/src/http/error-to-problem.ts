@@ -19,8 +19,11 @@ import {
   IdempotencyStoreUnavailableError,
 } from "../idempotency/errors";
 import { InvalidEmailError } from "../registration/invalid-email-error";
+import { ClientGoneError } from "../registration/submit-image";
 import { ReadModelUnavailableError } from "../status/reconnecting-reader";
 import { ImageRejectedError } from "../upload/image-rejected-error";
+import { PixelBudgetExceededError } from "../upload/pixel-budget";
+import { TooManyUploadsError } from "../upload/upload-admission";
 import { UploadError, type UploadErrorCode } from "../upload/upload-error";
 import { UploadQueueFullError } from "../upload/upload-slots";
 import { ProblemError } from "./problem-error";
@@ -43,6 +46,7 @@ const UPLOAD: Record<UploadErrorCode, ProblemType> = {
   MISSING_FIELD: "missing-field",
   UNEXPECTED_FIELD: "unexpected-field",
   INTERRUPTED: "malformed-request",
+  TIMEOUT: "request-timeout",
 };
 
 const IMAGE: Record<ImageRejectedError["code"], ProblemType> = {
@@ -81,6 +85,11 @@ export function errorToProblem(err: unknown): MappedProblem {
     return client(UPLOAD[err.code], err.message, { connection: "close" });
   }
   if (err instanceof ImageRejectedError) return client(IMAGE[err.code], err.message);
+  if (err instanceof TooManyUploadsError) return client("rate-limited", err.message, { "retry-after": "1" });
+  if (err instanceof PixelBudgetExceededError) {
+    return client("rate-limited", err.message, { "retry-after": String(err.retryAfterSeconds) });
+  }
+  if (err instanceof ClientGoneError) return client("client-closed-request", err.message);
   if (err instanceof InvalidEmailError) return client("invalid-email", err.message);
   if (err instanceof InvalidRequestIdError)
     return client("invalid-request-id", "the request id must be a UUID");

@@ -19,6 +19,7 @@ export const problemTypes = {
   "not-found": { status: 404, title: "Not found" },
   "unknown-dead-letter": { status: 404, title: "Unknown dead letter" },
   "method-not-allowed": { status: 405, title: "Method not allowed" },
+  "request-timeout": { status: 408, title: "Request timeout" },
   "upload-too-large": { status: 413, title: "Upload too large" },
   "image-too-large": { status: 413, title: "Image has too many pixels" },
   "unsupported-media-type": { status: 415, title: "Unsupported media type" },
@@ -27,6 +28,8 @@ export const problemTypes = {
   "store-not-empty": { status: 409, title: "Event store not empty" },
   "idempotency-key-reused": { status: 422, title: "Idempotency-Key reused with a different body" },
   "rate-limited": { status: 429, title: "Too many requests" },
+  // nginx's convention: the client closed the connection before its answer; nobody reads this one.
+  "client-closed-request": { status: 499, title: "Client closed request" },
   internal: { status: 500, title: "Internal server error" },
   "dependency-unavailable": { status: 503, title: "Service temporarily unavailable" },
   "server-busy": { status: 503, title: "Server busy" },

@@ -12,6 +12,14 @@ export interface SubmitImageDeps {
   blobs: BlobStore;
   originalsBucket: string;
   logger: Logger;
+  /** True once the client has gone away: it will never read its answer, so nothing is registered. */
+  clientGone?: () => boolean;
+}
+
+/** The client left before its answer, and before the request was registered: nothing was. */
+export class ClientGoneError extends Error {
+  override readonly name = "ClientGoneError";
+  readonly code = "CLIENT_GONE";
 }
 
 /**
@@ -19,7 +27,9 @@ export interface SubmitImageDeps {
  * with expected "no stream yet", so no event ever points at nothing. Safe to repeat for one request
  * id and registration (an idempotent retry): the object is rewritten with the same bytes, and the
  * append finds the request registered and does nothing. When the append fails and the request is
- * not registered, the object is removed again and the append's error is thrown.
+ * not registered, the object is removed again and the append's error is thrown. The append is the
+ * point of no return: a client gone by then (checked right before it) registers nothing, its
+ * original is removed and ClientGoneError is thrown, so a retry with its Idempotency-Key runs again.
  */
 export async function submitImage(
   deps: SubmitImageDeps,
@@ -28,6 +38,7 @@ export async function submitImage(
 ): Promise<void> {
   const { image } = registration;
   const key = originalKey(requestId, image.format);
+  if (deps.clientGone?.()) throw new ClientGoneError("the client closed the connection before its answer");
   await deps.blobs.put(deps.originalsBucket, key, image.bytes, { contentType: image.contentType });
   const commandId = uuidv7();
   const traceparent = currentTraceparent();
@@ -45,6 +56,10 @@ export async function submitImage(
     },
     { correlationId: requestId, causationId: commandId, ...(traceparent ? { traceparent } : {}) },
   );
+  if (deps.clientGone?.()) {
+    await removeOrphan(deps, key, requestId);
+    throw new ClientGoneError("the client closed the connection before its answer; nothing was registered");
+  }
   try {
     await deps.store.append(requestId, [event], "no_stream");
   } catch (err) {

@@ -1,16 +1,21 @@
+import { Readable } from "node:stream";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { ROUTES } from "@reimagine/contracts";
 import { leaseOwnerId } from "@reimagine/eventstore";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
+import { clientAddress, clientGone } from "../http/client-address";
 import { idempotencyKeyOf } from "../http/idempotency-key";
 import { methodNotAllowed } from "../http/method-not-allowed";
 import { publicBaseUrl } from "../http/public-base-url";
 import { rateLimit } from "../http/rate-limit";
+import type { IdempotentOutcome } from "../idempotency/with-idempotency";
 import { register } from "../registration/register";
 import { validateRegistration } from "../registration/validate-registration";
 import { statusPath } from "../status/to-status-response";
 import { parseUpload, uploadLimitsFor } from "../upload/parse-upload";
+import { PixelBudget } from "../upload/pixel-budget";
+import { UploadAdmission } from "../upload/upload-admission";
 import { UploadSlots } from "../upload/upload-slots";
 import { problemResponses, RegisterResponseSchema } from "./openapi-schemas";
 
@@ -70,12 +75,20 @@ const route = createRoute({
 /**
  * POST /api/v1/register. The body is streamed through the multipart parser (never buffered whole,
  * never past the limit), so the route is documented from its schema but not validated by
- * zod-openapi, which would read the whole body first.
+ * zod-openapi, which would read the whole body first. Per client address: at most
+ * UPLOADS_PER_CLIENT open uploads and PIXEL_BUDGET_PER_MINUTE pixels; per process: UPLOAD_CONCURRENCY
+ * uploads reading at once, each holding its slot only while its bytes flow.
  */
 export function mountSubmitRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps): void {
   const { config } = deps;
   const limits = uploadLimitsFor(config.MAX_UPLOAD_BYTES);
-  const slots = new UploadSlots(config.UPLOAD_CONCURRENCY);
+  const pump = {
+    slots: new UploadSlots(config.UPLOAD_CONCURRENCY),
+    idleTimeoutMs: config.UPLOAD_IDLE_TIMEOUT_MS,
+    totalTimeoutMs: config.UPLOAD_TIMEOUT_MS,
+  };
+  const admission = new UploadAdmission(config.UPLOADS_PER_CLIENT, config.UPLOAD_CONCURRENCY * 16);
+  const pixels = new PixelBudget(config.PIXEL_BUDGET_PER_MINUTE);
   const registerDeps = {
     store: deps.store,
     blobs: deps.blobs,
@@ -92,21 +105,34 @@ export function mountSubmitRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps)
     rateLimit({ limit: config.RATE_LIMIT_PER_MINUTE, trustProxy: config.TRUST_PROXY }),
     async function submit(c) {
       const idempotencyKey = idempotencyKeyOf(c.req.header("idempotency-key"));
-      const outcome = await slots.run(async () => {
-        const upload = await parseUpload(c.req.raw, limits);
+      const client = clientAddress(c, config.TRUST_PROXY);
+      const leave = admission.admit(client);
+      let outcome: IdempotentOutcome;
+      try {
+        // Served by Node, the socket's own stream (no web-stream copy); under app.request(), the body.
+        const incoming: unknown = c.env?.incoming;
+        const body = incoming instanceof Readable ? incoming : c.req.raw.body;
+        const upload = await parseUpload({ headers: c.req.raw.headers, body }, limits, pump);
         const registration = await validateRegistration(upload, { maxPixels: config.MAX_IMAGE_PIXELS });
-        const result = await register({ ...registerDeps, logger: c.var.log }, registration, idempotencyKey);
-        c.var.log.info(
+        pixels.charge(client, registration.image.width * registration.image.height);
+        const log = c.var.log;
+        outcome = await register(
+          { ...registerDeps, logger: log, clientGone: () => clientGone(c) },
+          registration,
+          idempotencyKey,
+        );
+        log.info(
           {
-            requestId: result.requestId,
-            replayed: result.replayed,
+            requestId: outcome.requestId,
+            replayed: outcome.replayed,
             contentType: registration.image.contentType,
             bytes: registration.image.bytes.length,
           },
-          result.replayed ? "submission replayed (Idempotency-Key)" : "image submitted",
+          outcome.replayed ? "submission replayed (Idempotency-Key)" : "image submitted",
         );
-        return result;
-      });
+      } finally {
+        leave();
+      }
       const path = statusPath(outcome.requestId);
       const base = publicBaseUrl(c, {
         publicBaseUrl: config.PUBLIC_BASE_URL,

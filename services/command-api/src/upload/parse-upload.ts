@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import busboy from "busboy";
 import { ByteCollector } from "./byte-collector";
+import { type PumpOptions, pumpBody } from "./pump-body";
 import { UploadError } from "./upload-error";
 
 export interface UploadLimits {
@@ -32,13 +33,25 @@ export function uploadLimitsFor(maxImageBytes: number): UploadLimits {
   return { maxFileBytes: maxImageBytes, maxBodyBytes: maxImageBytes + MULTIPART_OVERHEAD_BYTES };
 }
 
+/** The request as the parser needs it: its headers and its body as a Node stream. */
+export interface UploadSource {
+  headers: Headers;
+  /** The socket's IncomingMessage when served by Node (no web-stream copy), else the Request body. */
+  body: Readable | ReadableStream<Uint8Array> | null;
+}
+
 /**
  * Reads a multipart/form-data body with exactly one file `image` and one field `email`, streaming:
  * the limits are checked as the bytes arrive, and reading stops at the first byte over a limit (or
  * the first part that should not be there), so the server never holds more than the limits allow.
+ * Bytes are pulled through pumpBody (an upload slot only while they flow, idle and total deadlines).
  * Throws UploadError; judging the bytes as an image is the caller's job.
  */
-export async function parseUpload(request: Request, limits: UploadLimits): Promise<ParsedUpload> {
+export async function parseUpload(
+  request: UploadSource,
+  limits: UploadLimits,
+  pump: PumpOptions,
+): Promise<ParsedUpload> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!MULTIPART.test(contentType)) {
     throw new UploadError(
@@ -69,22 +82,21 @@ export async function parseUpload(request: Request, limits: UploadLimits): Promi
   // The body bounds the image: a Content-Length lets the image be collected into one buffer.
   const sizeHint = declared > 0 ? Math.min(declared, limits.maxFileBytes + 1) : undefined;
   const form = new FormCollector(parser, limits, sizeHint);
-  const reader = request.body.getReader();
+  const source = request.body instanceof Readable ? request.body : Readable.fromWeb(request.body as never);
   let received = 0;
   let complete = false;
   try {
-    while (!form.failure) {
-      let chunk: Awaited<ReturnType<typeof reader.read>>;
-      try {
-        chunk = await reader.read();
-      } catch (cause) {
-        throw new UploadError("INTERRUPTED", "the upload was interrupted", { cause });
-      }
-      if (chunk.done) break;
-      received += chunk.value.byteLength;
-      if (received > limits.maxBodyBytes) throw bodyTooLarge(limits);
-      if (!parser.write(chunk.value)) await form.drained();
-    }
+    await pumpBody(
+      source,
+      async (chunk) => {
+        if (form.failure) throw form.failure;
+        received += chunk.length;
+        if (received > limits.maxBodyBytes) throw bodyTooLarge(limits);
+        if (!parser.write(chunk)) await form.drained();
+        if (form.failure) throw form.failure;
+      },
+      pump,
+    );
     if (form.failure) throw form.failure;
     parser.end();
     await form.finished();
@@ -93,11 +105,8 @@ export async function parseUpload(request: Request, limits: UploadLimits): Promi
     complete = true;
     return upload;
   } finally {
-    // Whatever is still unread stays unread: the server answers without taking in the rest.
-    if (!complete) {
-      reader.cancel().catch(() => undefined);
-      parser.destroy();
-    }
+    // Whatever is still unread stays unread here; the server discards it after answering (linger).
+    if (!complete) parser.destroy();
   }
 }
 

@@ -6,7 +6,8 @@ export type UploadErrorCode =
   | "FILE_TOO_LARGE"
   | "MISSING_FIELD"
   | "UNEXPECTED_FIELD"
-  | "INTERRUPTED";
+  | "INTERRUPTED"
+  | "TIMEOUT";
 
 /** The request body is not the one multipart form we accept; the message is safe to show. */
 export class UploadError extends Error {

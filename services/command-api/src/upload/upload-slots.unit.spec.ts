@@ -1,54 +1,57 @@
 import { describe, expect, it } from "vitest";
 import { UploadQueueFullError, UploadSlots } from "./upload-slots";
 
-function deferred() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
+const settled = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("UploadSlots", () => {
-  it("runs at most `slots` at once and the rest in arrival order", async () => {
+  it("grants at most `slots` at once and the rest in arrival order", async () => {
     const slots = new UploadSlots(2);
-    const gates = [deferred(), deferred(), deferred()];
-    const started: number[] = [];
-    const runs = gates.map((gate, i) =>
-      slots.run(async () => {
-        started.push(i);
-        await gate.promise;
-        return i;
+    const granted: number[] = [];
+    const releases = [0, 1, 2].map((i) =>
+      slots.acquire().then((release) => {
+        granted.push(i);
+        return release;
       }),
     );
-    await Promise.resolve();
-    expect(started).toEqual([0, 1]);
+    await settled();
+    expect(granted).toEqual([0, 1]);
     expect(slots.inUse).toBe(2);
-    gates[1]!.resolve();
-    await runs[1];
-    await Promise.resolve();
-    expect(started).toEqual([0, 1, 2]);
-    gates[0]!.resolve();
-    gates[2]!.resolve();
-    expect(await Promise.all(runs)).toEqual([0, 1, 2]);
+    (await releases[1]!)();
+    await settled();
+    expect(granted).toEqual([0, 1, 2]);
+    (await releases[0]!)();
+    (await releases[2]!)();
     expect(slots.inUse).toBe(0);
   });
 
-  it("frees the slot when the work fails", async () => {
+  it("counts a release called twice once", async () => {
     const slots = new UploadSlots(1);
-    await expect(slots.run(() => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
-    expect(await slots.run(async () => "next")).toBe("next");
+    const release = await slots.acquire();
+    release();
+    release();
+    const again = await slots.acquire();
+    expect(slots.inUse).toBe(1);
+    await expect(slots.acquire(10)).rejects.toBeInstanceOf(UploadQueueFullError);
+    again();
+  });
+
+  it("gives up waiting after the timeout, leaving the queue as it was", async () => {
+    const slots = new UploadSlots(1);
+    const held = await slots.acquire();
+    await expect(slots.acquire(20)).rejects.toThrow(/no upload slot came free within 20 ms/);
+    const next = slots.acquire();
+    held();
+    (await next)();
+    expect(slots.inUse).toBe(0);
   });
 
   it("refuses newcomers when the queue is full", async () => {
     const slots = new UploadSlots(1, 1);
-    const gate = deferred();
-    const first = slots.run(() => gate.promise);
-    const second = slots.run(async () => "queued");
-    await expect(slots.run(async () => "too many")).rejects.toBeInstanceOf(UploadQueueFullError);
-    gate.resolve();
-    await first;
-    expect(await second).toBe("queued");
+    const held = await slots.acquire();
+    const queued = slots.acquire();
+    await expect(slots.acquire()).rejects.toBeInstanceOf(UploadQueueFullError);
+    held();
+    (await queued)();
   });
 
   it("insists on at least one slot", () => {
