@@ -18,8 +18,9 @@ type LingeringSocket = Socket & { [current]?: IncomingMessage };
  * Lingering close, as nginx and Apache do it: when the server answers before it has read the whole
  * request (413, 429, 408, a refused form) and closes, a client still writing its body gets a reset
  * and may never read the answer (Node's fetch and browsers report EPIPE; curl happens to win the
- * race). So after such an answer the server sends FIN, then keeps reading and discarding until the
- * client has sent its body, goes quiet, or a bound is hit, and only then closes the socket.
+ * race). So after such an answer the server keeps reading and discarding until the client has sent
+ * its body (then it closes gracefully), goes quiet or hits a bound (then the socket is cut). No FIN
+ * goes out early: a client socket that sees one stops writing (Node's default), and never finishes.
  * Hooks the close Node performs after an answer with `Connection: close` (socket.destroySoon).
  */
 export function lingerAfterEarlyAnswers(server: Server, bounds: LingerBounds): void {
@@ -32,33 +33,46 @@ export function lingerAfterEarlyAnswers(server: Server, bounds: LingerBounds): v
     socket.destroySoon = function lingeringClose(this: LingeringSocket) {
       const request = this[current];
       if (!request || request.complete || this.destroyed) return destroySoon.call(this);
-      linger(this, request, bounds);
+      linger(this, request, bounds, () => destroySoon.call(this));
     };
   });
 }
 
-function linger(socket: Socket, req: IncomingMessage, bounds: LingerBounds): void {
+function linger(
+  socket: Socket,
+  req: IncomingMessage,
+  bounds: LingerBounds,
+  closeGracefully: () => void,
+): void {
   const startedAt = socket.bytesRead;
   let idle: NodeJS.Timeout | undefined;
-  const close = () => {
+  const stop = () => {
     clearTimeout(total);
     clearTimeout(idle);
     req.off("data", onData);
+    req.off("end", finished);
+    req.off("error", cut);
+    socket.off("close", stop);
+  };
+  // Everything the client sent is read: FIN after the answer, no reset.
+  const finished = () => {
+    stop();
+    closeGracefully();
+  };
+  const cut = () => {
+    stop();
     socket.destroy();
   };
-  const total = setTimeout(close, bounds.maxMs);
+  const total = setTimeout(cut, bounds.maxMs);
   const onData = () => {
     clearTimeout(idle);
-    if (socket.bytesRead - startedAt > bounds.maxBytes) return close();
-    idle = setTimeout(close, bounds.idleMs);
+    if (socket.bytesRead - startedAt > bounds.maxBytes) return cut();
+    idle = setTimeout(cut, bounds.idleMs);
   };
-  // The answer is complete: FIN after it; the socket stays readable (HTTP servers allow half-open).
-  socket.end();
   onData();
   req.on("data", onData);
-  req.once("end", close);
-  req.once("error", close);
-  socket.once("end", close);
-  socket.once("close", close);
+  req.once("end", finished);
+  req.once("error", cut);
+  socket.once("close", stop);
   req.resume();
 }

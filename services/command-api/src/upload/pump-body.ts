@@ -10,11 +10,18 @@ export interface PumpOptions {
   totalTimeoutMs: number;
   /** A slot is given back when the client pauses this long, so a slow client holds none. */
   stallMs?: number;
+  /**
+   * The rate a client must keep up to hold a slot while it pauses: the bytes it sent since the slot
+   * was taken earn it time to wait (1 byte earns 1000/rate ms, at most stallMs). A trickler's byte
+   * earns microseconds, so it gives the slot back at once.
+   */
+  slotMinBytesPerSecond?: number;
 }
 
 /**
  * Reads `source` to its end into `write`, holding an upload slot only while bytes flow: a slot is
- * taken when a chunk is there to read and given back after `stallMs` without one. A client that
+ * taken when a chunk is there to read and given back when the client pauses longer than its rate
+ * so far has earned (at most `stallMs`), so slow clients hold none while they dawdle. A client that
  * sends nothing for `idleTimeoutMs`, or not all of it within `totalTimeoutMs`, gets UploadError
  * TIMEOUT; one that goes away, INTERRUPTED. `write` applies its own backpressure by returning a promise.
  */
@@ -24,16 +31,24 @@ export async function pumpBody(
   options: PumpOptions,
 ): Promise<void> {
   const stallMs = options.stallMs ?? 250;
+  const bytesPerMs = (options.slotMinBytesPerSecond ?? 64 * 1024) / 1000;
   const deadline = Date.now() + options.totalTimeoutMs;
   const events = new SourceEvents(source);
   let lastByteAt = Date.now();
   let release: ReleaseSlot | null = null;
+  let heldSince = 0;
+  let heldBytes = 0;
   try {
     for (;;) {
       const chunk = source.read() as Buffer | null;
       if (chunk !== null) {
         lastByteAt = Date.now();
-        release ??= await options.slots.acquire(deadline - lastByteAt);
+        if (!release) {
+          release = await options.slots.acquire(deadline - lastByteAt);
+          heldSince = Date.now();
+          heldBytes = 0;
+        }
+        heldBytes += chunk.length;
         await write(chunk);
         continue;
       }
@@ -46,7 +61,9 @@ export async function pumpBody(
         throw new UploadError("TIMEOUT", `the upload did not arrive within ${options.totalTimeoutMs} ms`);
       }
       if (release) {
-        if (await events.next(Math.min(stallMs, deadline - now))) continue;
+        const earnedMs = heldBytes / bytesPerMs - (now - heldSince);
+        const waitMs = Math.min(stallMs, earnedMs, deadline - now);
+        if (waitMs > 0 && (await events.next(waitMs))) continue;
         release();
         release = null;
         continue;

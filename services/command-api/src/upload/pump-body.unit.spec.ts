@@ -40,7 +40,7 @@ describe("pumpBody", () => {
       totalTimeoutMs: 10_000,
       stallMs: 20,
     });
-    slow.write("x");
+    slow.write(Buffer.alloc(64 * 1024));
     await sleep(5);
     expect(slots.inUse).toBe(1);
     await sleep(60);
@@ -53,6 +53,17 @@ describe("pumpBody", () => {
     slow.end("y");
     await slowDone;
     expect(slots.inUse).toBe(0);
+  });
+
+  it("gives the slot back at once to a trickler, whose bytes earn no time to hold it", async () => {
+    const slots = new UploadSlots(1);
+    const slow = new PassThrough();
+    const done = pumpBody(slow, () => undefined, { slots, idleTimeoutMs: 5000, totalTimeoutMs: 10_000 });
+    slow.write("x");
+    await sleep(5);
+    expect(slots.inUse).toBe(0);
+    slow.end();
+    await done;
   });
 
   it("times out a client that goes quiet for the idle timeout, holding no slot", async () => {
