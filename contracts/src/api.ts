@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FailureCategory } from "./events/failure-category";
 import { Stage } from "./events/stage";
 
 /** The statuses a request moves through, in order, plus `failed`. */
@@ -13,8 +14,10 @@ export const RegisterResponse = z.object({
 });
 export type RegisterResponse = z.infer<typeof RegisterResponse>;
 
+/** The public view of a failure: a stable category and its safe sentence, never the raw reason. */
 export const RequestError = z.object({
   stage: Stage,
+  category: FailureCategory,
   message: z.string(),
   attempts: z.number().int(),
 });

@@ -23,6 +23,7 @@ export {
 export * from "./envelope";
 export * from "./events/caption-produced";
 export * from "./events/domain-event";
+export * from "./events/failure-category";
 export * from "./events/failure-notified";
 export * from "./events/image-generated";
 export * from "./events/image-submitted";

@@ -1,5 +1,6 @@
 import type { RequestStatusName } from "../api";
 import type { AnyDomainEvent } from "../events/domain-event";
+import { type FailureCategory, type FailureFacts, failureCategoryOf } from "../events/failure-category";
 import type { Stage } from "../events/stage";
 
 /**
@@ -26,7 +27,8 @@ export interface RequestState {
   generationProvider: string | null;
   generationModel: string | null;
   notificationMessageId: string | null;
-  error: { stage: Stage; message: string; attempts: number } | null;
+  /** The last failure: `message` is the event's full reason (operators only), `category` is public. */
+  error: { stage: Stage; category: FailureCategory; message: string; attempts: number } | null;
   failureNotice: FailureNoticeState | null;
   /** How many operator retries each stage has had: part of a re-run's identity. */
   retries: Record<Stage, number>;
@@ -129,8 +131,8 @@ export function evolveRequest(state: RequestState, event: AnyDomainEvent): Reque
   }
 }
 
-function failure(stage: Stage, data: { reason: string; attempts: number }) {
-  return { stage, message: data.reason, attempts: data.attempts };
+function failure(stage: Stage, data: FailureFacts & { reason: string; attempts: number }) {
+  return { stage, category: failureCategoryOf(stage, data), message: data.reason, attempts: data.attempts };
 }
 
 /** Folds a whole history. */

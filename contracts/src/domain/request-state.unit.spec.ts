@@ -71,7 +71,12 @@ describe("request state", () => {
   it("a failure stops the flow and names the stage", () => {
     const f = given(submitted, captioned, genFailed);
     expect(f.status).toBe("failed");
-    expect(f.error).toEqual({ stage: "generation", message: "HTTP 500", attempts: 6 });
+    expect(f.error).toEqual({
+      stage: "generation",
+      category: "model-unavailable",
+      message: "HTTP 500",
+      attempts: 6,
+    });
     expect(dueStage(f)).toBeNull();
     expect(failedStage(f)).toBe("generation");
   });

@@ -1,9 +1,13 @@
 import { z } from "zod";
+import { FailureCategory } from "./failure-category";
 import { Provider } from "./stage";
 
 const failure = {
+  /** The full reason, for operators: never shown on the public status (the category's sentence is). */
   reason: z.string().min(1).max(2000),
   attempts: z.number().int().positive(),
+  /** Absent on events written before categories existed; then inferred (failureCategoryOf). */
+  category: FailureCategory.optional(),
 };
 
 /** Captioning gave up: a permanent error, or retries ran out. */

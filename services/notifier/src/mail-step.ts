@@ -59,7 +59,9 @@ export function notificationFailure(error: unknown, attempts: number): Notificat
   ) {
     // already short, one line and with addresses masked
     const classified = classifySmtpError(error);
-    return { reason: classified.reason, attempts: counted, smtpCode: classified.smtpCode };
+    // Refused for good (a 5yz, or an address no server would take) versus a server that kept deferring.
+    const category = classified.transient ? "mail-unavailable" : "email-undeliverable";
+    return { reason: classified.reason, attempts: counted, smtpCode: classified.smtpCode, category };
   }
-  return { reason, attempts: counted, smtpCode: null };
+  return { reason, attempts: counted, smtpCode: null, category: "internal" };
 }

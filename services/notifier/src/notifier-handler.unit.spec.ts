@@ -216,6 +216,7 @@ describe("notifier handler (in memory)", () => {
       reason: "SMTP 550 on RCPT TO: no such user",
       attempts: 1,
       smtpCode: 550,
+      category: "email-undeliverable",
     });
     // a late duplicate of the exhaustion records nothing more
     await handler.onExhausted!(generated, err, ctx());
@@ -287,11 +288,17 @@ describe("notifier handler (in memory)", () => {
 describe("notificationFailure", () => {
   it("keeps an SMTP code and reason, and names other errors by their class", () => {
     const smtp = new MailSendError({ transient: true, smtpCode: 421, reason: "SMTP 421: busy" });
-    expect(notificationFailure(smtp, 6)).toEqual({ reason: "SMTP 421: busy", attempts: 6, smtpCode: 421 });
+    expect(notificationFailure(smtp, 6)).toEqual({
+      reason: "SMTP 421: busy",
+      attempts: 6,
+      smtpCode: 421,
+      category: "mail-unavailable",
+    });
     expect(notificationFailure(new TypeError("x is undefined"), 1)).toEqual({
       reason: "TypeError: x is undefined",
       attempts: 1,
       smtpCode: null,
+      category: "internal",
     });
     expect(notificationFailure(new Error("y".repeat(5000)), 1).reason).toHaveLength(2000);
   });

@@ -1,9 +1,12 @@
+import { FailureCategory } from "@reimagine/contracts";
+
 /** The failure data of a stage that gave up, before the stage adds its own fields. */
 export interface StageFailure {
   reason: string;
   httpStatus: number | null;
   attempts: number;
   provider: string;
+  category: FailureCategory;
 }
 
 /**
@@ -13,6 +16,8 @@ export interface StageFailure {
 export interface ReasonedError extends Error {
   reason: string;
   httpStatus?: number | null;
+  /** What the public status says about it; inferred from the HTTP status when absent. */
+  category?: FailureCategory;
 }
 
 /**
@@ -44,10 +49,28 @@ export function stageFailure(error: unknown, attempts: number, provider: string)
   else reason = String(error);
   reason = reason.trim() || "unknown error";
   if (reason.length > MAX_REASON) reason = `${reason.slice(0, MAX_REASON - 1)}…`;
+  const httpStatus = isReasoned(error) ? (error.httpStatus ?? null) : null;
   return {
     reason,
-    httpStatus: isReasoned(error) ? (error.httpStatus ?? null) : null,
+    httpStatus,
     attempts: Math.max(1, attempts),
     provider,
+    category: categoryOf(error, httpStatus),
   };
+}
+
+/**
+ * The public category of the error that ended a model stage: its own when it names one (a stage
+ * that knows, e.g. an image that does not decode), else from what it is.
+ */
+function categoryOf(error: unknown, httpStatus: number | null): FailureCategory {
+  const named = FailureCategory.safeParse((error as { category?: unknown } | null)?.category);
+  if (named.success) return named.data;
+  if (error instanceof StageInputError) return "input-missing";
+  if (isReasoned(error)) {
+    // A model call: no status means it never answered (timeout, network), so unavailable.
+    if (httpStatus === null || httpStatus === 429 || httpStatus >= 500) return "model-unavailable";
+    return "model-refused";
+  }
+  return "internal";
 }

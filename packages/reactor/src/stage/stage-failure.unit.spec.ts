@@ -6,7 +6,7 @@ class ModelError extends Error implements ReasonedError {
   readonly retryable = true;
   constructor(
     readonly reason: string,
-    readonly httpStatus: number,
+    readonly httpStatus: number | null,
   ) {
     super(reason);
   }
@@ -20,7 +20,14 @@ describe("stageFailure", () => {
       httpStatus: 429,
       attempts: 6,
       provider: "huggingface:auto",
+      category: "model-unavailable",
     });
+    expect(stageFailure(new ModelError("unauthorized (HTTP 401)", 401), 1, "p").category).toBe(
+      "model-refused",
+    );
+    expect(stageFailure(new ModelError("timed out", null), 1, "p").category).toBe("model-unavailable");
+    const unreadable = Object.assign(new ModelError("cannot decode", null), { category: "image-unreadable" });
+    expect(stageFailure(unreadable, 1, "p").category).toBe("image-unreadable");
   });
 
   it("names other errors, without a status", () => {
@@ -31,6 +38,7 @@ describe("stageFailure", () => {
       httpStatus: null,
       attempts: 2,
       provider: "offline",
+      category: "internal",
     });
     expect(stageFailure("weird", 1, "x").reason).toBe("weird");
     expect(stageFailure(new Error(""), 1, "x").reason).toBe("Error");

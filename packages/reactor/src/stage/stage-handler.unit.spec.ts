@@ -209,6 +209,7 @@ describe("createStageHandler", () => {
     });
     expect((await s.state(trigger.event.requestId)).error).toEqual({
       stage: "caption",
+      category: "model-unavailable",
       message: "server error (HTTP 500)",
       attempts: 3,
     });

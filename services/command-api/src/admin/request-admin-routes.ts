@@ -54,11 +54,15 @@ export function mountRequestAdminRoutes(admin: Hono<AppEnv>, deps: CommandApiDep
     assertRequestId(requestId);
     const found = await readRequestState({ ...deps, logger: c.var.log }, requestId);
     if (!found) throw new UnknownRequestError(requestId);
-    const base = publicBaseUrl(c, { publicBaseUrl: config.PUBLIC_BASE_URL, trustProxy: config.TRUST_PROXY });
+    const base = publicBaseUrl(c, config);
     c.header("cache-control", "no-store");
     c.header("x-reimagine-source", found.source);
-    // Operators see the address itself, not the public mask.
-    return c.json({ ...toStatusResponse(found.state, base), email: found.state.email });
+    // Operators see the address itself, not the public mask, and the failure's full reason.
+    return c.json({
+      ...toStatusResponse(found.state, base),
+      email: found.state.email,
+      error: found.state.error,
+    });
   });
 
   admin.post("/requests/:id/retry", async function adminRetry(c) {

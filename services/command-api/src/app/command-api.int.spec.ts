@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { newEvent, RegisterResponse, RequestStatusResponse } from "@reimagine/contracts";
+import { FAILURE_SENTENCES, newEvent, RegisterResponse, RequestStatusResponse } from "@reimagine/contracts";
 import { startTelemetry } from "@reimagine/platform";
 import { makeJpeg, makePng, startS3Server, type TestS3Server } from "@reimagine/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -189,21 +189,30 @@ describe("GET /api/v1/request/:id", () => {
     });
   });
 
-  it("shows a failure with its stage, reason and attempts", async () => {
+  it("shows a failure as its stage, category, safe sentence and attempts, never the provider's text", async () => {
     const id = await submit();
     const [submitted] = await api.events();
+    const reason =
+      "server error (HTTP 503): upstream 10.0.3.7:8443 https://hf.internal/x?token=abc unavailable";
     const failed = newEvent(
       "CaptionFailed",
       id,
-      { reason: "model unavailable", attempts: 6, httpStatus: 503 },
+      { reason, attempts: 6, httpStatus: 503 },
       { correlationId: id, causationId: submitted!.id },
     );
     await api.store.append(id, [failed], "any");
-    const body = await (await api.app.request(`/api/v1/request/${id}`)).json();
-    expect(body).toMatchObject({
+    const res = await api.app.request(`/api/v1/request/${id}`);
+    const text = await res.text();
+    expect(JSON.parse(text)).toMatchObject({
       status: "failed",
-      error: { stage: "caption", message: "model unavailable", attempts: 6 },
+      error: {
+        stage: "caption",
+        category: "model-unavailable",
+        message: FAILURE_SENTENCES["model-unavailable"],
+        attempts: 6,
+      },
     });
+    expect(text).not.toMatch(/10\.0\.3\.7|hf\.internal|token|HTTP 503/);
   });
 
   it("falls back to the event log when the read model is down", async () => {
@@ -303,13 +312,13 @@ describe("docs and probes", () => {
       status: "ready",
       checks: { nats: "ok", blobs: "ok", readModel: "ok" },
     });
-    api.reader.failure = new Error("connection refused");
+    api.reader.failure = new Error("connect ECONNREFUSED postgres://reimagine:***@db.internal:5432/rm");
     const degraded = await api.app.request("/readyz");
     api.reader.failure = null;
     expect(degraded.status).toBe(200);
     expect(await degraded.json()).toEqual({
       status: "degraded",
-      checks: { nats: "ok", blobs: "ok", readModel: "degraded: connection refused" },
+      checks: { nats: "ok", blobs: "ok", readModel: "degraded" },
     });
   });
 
@@ -318,7 +327,7 @@ describe("docs and probes", () => {
       ...api.deps,
       checks: {
         nats: async () => {
-          throw new Error("no responders");
+          throw new Error("no responders at nats://10.4.4.4:4222");
         },
         blobs: async () => undefined,
       },
@@ -327,7 +336,7 @@ describe("docs and probes", () => {
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({
       status: "not ready",
-      checks: { nats: "no responders", blobs: "ok", readModel: "ok" },
+      checks: { nats: "down", blobs: "ok", readModel: "ok" },
     });
   });
 });

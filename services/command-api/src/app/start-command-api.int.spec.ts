@@ -125,8 +125,9 @@ describe("the command API on a real socket", () => {
     });
     expect(res.status).toBe(202);
     const { id, statusUrl } = (await res.json()) as { id: string; statusUrl: string };
-    expect(statusUrl).toBe(`${server.url}/api/v1/request/${id}`);
-    const status = await fetch(statusUrl);
+    // PUBLIC_BASE_URL is unset: links use http://localhost:$PORT, whatever Host the client sent.
+    expect(statusUrl).toBe(`http://localhost:3000/api/v1/request/${id}`);
+    const status = await fetch(`${server.url}/api/v1/request/${id}`);
     expect(status.status).toBe(200);
     expect(await status.json()).toMatchObject({ id, status: "pending", email: "n***@example.com" });
   });

@@ -37,22 +37,21 @@ describe("clientAddress", () => {
 });
 
 describe("publicBaseUrl", () => {
+  const config = { PUBLIC_BASE_URL: undefined, TRUST_PROXY: false, PORT: 3000 };
   it("prefers PUBLIC_BASE_URL, without a trailing slash", async () => {
     const base = await inContext((c) =>
-      publicBaseUrl(c, { publicBaseUrl: "https://r.example/", trustProxy: false }),
+      publicBaseUrl(c, { ...config, PUBLIC_BASE_URL: "https://r.example/" }),
     );
     expect(base).toBe("https://r.example");
   });
 
-  it("else uses the request's origin, and forwarded headers only from a trusted proxy", async () => {
+  it("else http://localhost:$PORT, never the request's Host; forwarded headers only from a trusted proxy", async () => {
     const init = {
-      url: "http://10.0.0.5:3000/x",
+      url: "http://evil.example/x",
       headers: { "x-forwarded-proto": "https", "x-forwarded-host": "reimagine.example" },
     };
-    expect(await inContext((c) => publicBaseUrl(c, { trustProxy: false }), init)).toBe(
-      "http://10.0.0.5:3000",
-    );
-    expect(await inContext((c) => publicBaseUrl(c, { trustProxy: true }), init)).toBe(
+    expect(await inContext((c) => publicBaseUrl(c, config), init)).toBe("http://localhost:3000");
+    expect(await inContext((c) => publicBaseUrl(c, { ...config, TRUST_PROXY: true }), init)).toBe(
       "https://reimagine.example",
     );
   });

@@ -16,9 +16,7 @@ export function mountDocsRoutes(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps):
         "Upload a photo and an email address; reimagine captions the photo, generates a new image from " +
         "the caption and emails you a link. Errors are application/problem+json (RFC 9457).",
     },
-    servers: [
-      { url: publicBaseUrl(c, { publicBaseUrl: config.PUBLIC_BASE_URL, trustProxy: config.TRUST_PROXY }) },
-    ],
+    servers: [{ url: publicBaseUrl(c, config) }],
   }));
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "reimagine API" }));
 }

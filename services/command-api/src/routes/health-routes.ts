@@ -33,7 +33,9 @@ export function defaultDegradedChecks(deps: CommandApiDeps): Record<string, Read
 
 /**
  * /healthz (the process answers) and /readyz: 503 when a required check fails; a failing
- * degraded-only check is reported as "degraded: <reason>" and keeps the API ready.
+ * degraded-only check is reported as "degraded" and keeps the API ready. The public answer names the
+ * dependency and nothing else ("down"): its reason may carry a connection string, a host or a
+ * directory, so it goes to the log.
  */
 export function mountHealthRoutes(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps): void {
   const required = deps.checks ?? defaultReadinessChecks(deps);
@@ -48,10 +50,11 @@ export function mountHealthRoutes(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps
     ]);
     const ready = Object.values(hard).every((r) => r === "ok");
     const degraded = Object.values(soft).some((r) => r !== "ok");
-    const checks = { ...hard };
-    for (const [name, result] of Object.entries(soft)) {
-      checks[name] = result === "ok" ? "ok" : `degraded: ${result}`;
-    }
+    const failing = Object.fromEntries(Object.entries({ ...hard, ...soft }).filter(([, r]) => r !== "ok"));
+    if (Object.keys(failing).length > 0) c.var.log.warn({ checks: failing }, "readiness check failed");
+    const checks: Record<string, "ok" | "down" | "degraded"> = {};
+    for (const [name, result] of Object.entries(hard)) checks[name] = result === "ok" ? "ok" : "down";
+    for (const [name, result] of Object.entries(soft)) checks[name] = result === "ok" ? "ok" : "degraded";
     const status = !ready ? "not ready" : degraded ? "degraded" : "ready";
     c.header("cache-control", "no-store");
     return c.json({ status, checks }, ready ? 200 : 503);

@@ -37,7 +37,7 @@ export function mountStatusRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps)
     const { id } = c.req.valid("param");
     const found = await readRequestState({ ...deps, logger: c.var.log }, id);
     if (!found) throw new ProblemError("unknown-request", `there is no request ${id}`);
-    const base = publicBaseUrl(c, { publicBaseUrl: config.PUBLIC_BASE_URL, trustProxy: config.TRUST_PROXY });
+    const base = publicBaseUrl(c, config);
     c.header("cache-control", "no-store");
     c.header("x-reimagine-source", found.source);
     return c.json(toStatusResponse(found.state, base), 200);

@@ -134,10 +134,7 @@ export function mountSubmitRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps)
         leave();
       }
       const path = statusPath(outcome.requestId);
-      const base = publicBaseUrl(c, {
-        publicBaseUrl: config.PUBLIC_BASE_URL,
-        trustProxy: config.TRUST_PROXY,
-      });
+      const base = publicBaseUrl(c, config);
       c.header("location", path);
       if (outcome.replayed) c.header("idempotent-replayed", "true");
       return c.json({ id: outcome.requestId, status: "pending" as const, statusUrl: `${base}${path}` }, 202);

@@ -1,5 +1,12 @@
 import type { ModelProvenance, RequestStatusResponse } from "@reimagine/contracts";
-import { maskEmail, type RequestState, ROUTES, routeOf } from "@reimagine/contracts";
+import {
+  FAILURE_SENTENCES,
+  failureCategoryOf,
+  maskEmail,
+  type RequestState,
+  ROUTES,
+  routeOf,
+} from "@reimagine/contracts";
 
 /** The path of a request's status, relative to the API's base URL. */
 export const statusPath = (requestId: string): string => routeOf(ROUTES.request, requestId);
@@ -7,7 +14,11 @@ export const statusPath = (requestId: string): string => routeOf(ROUTES.request,
 /** The path of a request's generated image: the link in the email, so it never expires. */
 export const imagePath = (requestId: string): string => routeOf(ROUTES.requestImage, requestId);
 
-/** The public view of a request: masked email, a stable image link, nothing internal. */
+/**
+ * The public view of a request: masked email, a stable image link, nothing internal. A failure is
+ * its stage, category and the category's safe sentence; the raw reason (provider and SMTP text, hosts,
+ * keys) stays in the event, the admin API, the CLI and the logs.
+ */
 export function toStatusResponse(state: RequestState, baseUrl: string): RequestStatusResponse {
   const createdAt = state.createdAt ?? state.updatedAt ?? new Date(0).toISOString();
   return {
@@ -18,7 +29,7 @@ export function toStatusResponse(state: RequestState, baseUrl: string): RequestS
     captionedBy: provenance(state.caption, state.captionModel, state.captionProvider),
     generatedImageUrl: state.generatedImageKey ? `${baseUrl}${imagePath(state.requestId)}` : null,
     generatedBy: provenance(state.generatedImageKey, state.generationModel, state.generationProvider),
-    error: state.error ? { ...state.error } : null,
+    error: state.error ? publicError(state.error) : null,
     createdAt,
     updatedAt: state.updatedAt ?? createdAt,
     history: state.history.map((h) => ({ type: h.type, at: h.at })),
@@ -33,4 +44,10 @@ function provenance(
 ): ModelProvenance | null {
   if (result === null) return null;
   return { model: model ?? "unknown", provider: provider ?? "unknown" };
+}
+
+function publicError(error: NonNullable<RequestState["error"]>): NonNullable<RequestStatusResponse["error"]> {
+  // A read-model row written before categories existed has none: judged from what it has.
+  const category = error.category ?? failureCategoryOf(error.stage, {});
+  return { stage: error.stage, category, message: FAILURE_SENTENCES[category], attempts: error.attempts };
 }

@@ -1,4 +1,4 @@
-import { foldRequest, newEvent, RequestStatusResponse } from "@reimagine/contracts";
+import { FAILURE_SENTENCES, foldRequest, newEvent, RequestStatusResponse } from "@reimagine/contracts";
 import { imageGenerated, imageSubmitted, newRequestId } from "@reimagine/testing";
 import { describe, expect, it } from "vitest";
 import { toStatusResponse } from "./to-status-response";
@@ -60,17 +60,41 @@ describe("toStatusResponse", () => {
     expect(body.generatedBy).toEqual({ model: "offline-render-v1", provider: "offline" });
   });
 
-  it("reports the failed stage, its reason and attempts", () => {
-    const failed = newEvent(
-      "GenerationFailed",
-      id,
-      { reason: "HTTP 500", attempts: 6, httpStatus: 500 },
-      meta,
-    );
+  it("reports the failed stage, its category, the category's safe sentence and attempts, never the reason", () => {
+    const reason = "server error (HTTP 500) from http://10.1.2.3:8080/models/x?api_key=k3y: bucket gen-7";
+    const failed = newEvent("GenerationFailed", id, { reason, attempts: 6, httpStatus: 500 }, meta);
     const body = toStatusResponse(foldRequest(id, [submitted, failed]), "https://r.example");
     expect(body).toMatchObject({
       status: "failed",
-      error: { stage: "generation", message: "HTTP 500", attempts: 6 },
+      error: {
+        stage: "generation",
+        category: "model-unavailable",
+        message: FAILURE_SENTENCES["model-unavailable"],
+        attempts: 6,
+      },
+    });
+    expect(JSON.stringify(body)).not.toMatch(/10\.1\.2\.3|api_key|bucket|HTTP 500/);
+  });
+
+  it("names the category a failure event gives, and infers one for older events", () => {
+    const mailFailed = (data: Record<string, unknown>) =>
+      toStatusResponse(
+        foldRequest(id, [
+          submitted,
+          newEvent(
+            "NotificationFailed",
+            id,
+            { reason: "SMTP 550 5.1.1 <n@x> at mx.internal", attempts: 1, ...data } as never,
+            meta,
+          ),
+        ]),
+        "https://r.example",
+      ).error;
+    expect(mailFailed({ smtpCode: 550 })?.category).toBe("email-undeliverable");
+    expect(mailFailed({ smtpCode: 421 })?.category).toBe("mail-unavailable");
+    expect(mailFailed({ smtpCode: null, category: "internal" })).toMatchObject({
+      category: "internal",
+      message: FAILURE_SENTENCES.internal,
     });
   });
 });
