@@ -20,6 +20,7 @@ export {
   type StepFailureOf,
   type StepResultOf,
 } from "./domain/stages";
+export * from "./email-address";
 export * from "./envelope";
 export * from "./events/caption-produced";
 export * from "./events/domain-event";

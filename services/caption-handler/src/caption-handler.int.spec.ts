@@ -91,6 +91,7 @@ describe("caption-handler on NATS, s3rver and the HF wire format", () => {
       httpStatus: 500,
       attempts: 3,
       provider: "endpoint",
+      category: "model-unavailable",
     });
     expect(h.hf.requestsFor("imageToText")).toHaveLength(3);
     expect(await h.state(submitted.requestId)).toMatchObject({

@@ -141,6 +141,7 @@ describe("generation-handler on NATS, s3rver and the HF wire format", () => {
       httpStatus: 502,
       attempts: 3,
       provider: "endpoint",
+      category: "model-unavailable",
     });
     expect(h.hf.requestsFor("textToImage")).toHaveLength(3);
     expect(await h.state(captioned.requestId)).toMatchObject({

@@ -338,6 +338,7 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
       reason: "SMTP 550 on RCPT TO: 550 5.1.1 No such user",
       attempts: 1,
       smtpCode: 550,
+      category: "email-undeliverable",
     });
     await waitFor(() => drained("notifier"), { what: "the notifier consumer to drain" });
     expect(sink.attempts).toBe(1);

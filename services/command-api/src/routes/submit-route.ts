@@ -47,7 +47,16 @@ const route = createRoute({
         "multipart/form-data": {
           schema: z.object({
             image: z.string().openapi({ type: "string", format: "binary", description: "JPEG, PNG or WebP" }),
-            email: z.email().max(254).openapi({ example: "nina@example.com" }),
+            email: z
+              .string()
+              .max(254)
+              .openapi({
+                format: "email",
+                example: "nina@example.com",
+                description:
+                  "One plain address: at most 64 characters before the @, domain labels of at most 63, 254 in all; " +
+                  "no name, list, comment or quotes. The notifier applies the same rule.",
+              }),
           }),
         },
       },
