@@ -193,10 +193,17 @@ describe("Kubernetes manifests", () => {
     }
   });
 
-  it("exposes the command API through a Service on its named port", () => {
+  it("exposes the command API through a Service on its named port, and never the admin API", () => {
     const svc = named("Service", "command-api");
-    expect(svc.spec.selector).toEqual(named("Deployment", "command-api").spec.selector.matchLabels);
-    expect(svc.spec.ports[0].targetPort).toBe("http");
+    const api = named("Deployment", "command-api");
+    expect(svc.spec.selector).toEqual(api.spec.selector.matchLabels);
+    expect(svc.spec.ports.map((p: Doc) => p.targetPort)).toEqual(["http"]);
+    const container = api.spec.template.spec.containers[0];
+    const env = Object.fromEntries((container.env as Doc[]).map((e) => [e.name, e.value]));
+    // The admin listener is on loopback and its port is not a containerPort any Service could name.
+    expect(env.ADMIN_HOST).toBe("127.0.0.1");
+    expect(container.ports.map((p: Doc) => p.containerPort)).not.toContain(Number(env.ADMIN_PORT));
+    expect(container.ports.map((p: Doc) => p.containerPort)).toEqual([3000]);
   });
 
   it("uses only configuration names from the config schema", () => {
@@ -320,6 +327,10 @@ describe("docker-compose.yml", () => {
     const api = services["command-api"]!;
     expect(interpolate(api.environment.DATABASE_URL)).toMatch(/^postgres:\/\/[^@]+@postgres:5432\//);
     expect(api.ports.map((p: string) => interpolate(p))).toContain("127.0.0.1:3000:3000");
+    // The admin API on its own port, on the host's loopback even when PUBLISH_ADDRESS opens the rest.
+    const published = api.ports.map((p: string) => interpolate(p, { PUBLISH_ADDRESS: "0.0.0.0" }));
+    expect(published).toContain(`127.0.0.1:${api.environment.ADMIN_PORT}:${api.environment.ADMIN_PORT}`);
+    expect(published.filter((p: string) => p.endsWith(`:${api.environment.ADMIN_PORT}`))).toHaveLength(1);
   });
 
   it("signs blob URLs for a host name that resolves in the containers and in a browser", () => {
