@@ -284,7 +284,20 @@ describe("docs and probes", () => {
       "/api/v1/request/{id}/image",
     ]);
     expect(Object.keys(doc.paths["/api/v1/register"]!.post!.responses).sort()).toEqual(
-      ["202", "400", "413", "415", "422", "429", "503"].sort(),
+      ["202", "400", "405", "408", "413", "415", "422", "429", "500", "503"].sort(),
+    );
+    // No credentials on the public routes, said explicitly; HEAD documented next to GET.
+    for (const path of ["/api/v1/request/{id}", "/api/v1/request/{id}/image"]) {
+      expect(Object.keys(doc.paths[path]!).sort()).toEqual(["get", "head"]);
+    }
+    for (const op of Object.values(doc.paths).flatMap((p) => Object.values(p))) {
+      expect((op as { security?: unknown }).security).toEqual([]);
+    }
+    const tooMany = doc.paths["/api/v1/register"]!.post!.responses["429"] as {
+      headers: Record<string, unknown>;
+    };
+    expect(Object.keys(tooMany.headers)).toEqual(
+      expect.arrayContaining(["Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"]),
     );
     expect(Object.keys(doc.components.schemas).sort()).toEqual([
       "Problem",

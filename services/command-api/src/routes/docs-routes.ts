@@ -12,11 +12,14 @@ export function mountDocsRoutes(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps):
     info: {
       title: "reimagine API",
       version: "1.0.0",
+      license: { name: "MIT", identifier: "MIT" },
       description:
         "Upload a photo and an email address; reimagine captions the photo, generates a new image from " +
         "the caption and emails you a link. Errors are application/problem+json (RFC 9457).",
     },
     servers: [{ url: publicBaseUrl(c, config) }],
+    // No credentials anywhere in this document: the admin API is served on its own listener.
+    security: [],
   }));
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "reimagine API" }));
 }

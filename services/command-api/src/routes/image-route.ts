@@ -7,7 +7,7 @@ import type { CommandApiDeps } from "../app/command-api-deps";
 import { methodNotAllowed } from "../http/method-not-allowed";
 import { ProblemError } from "../http/problem-error";
 import { readRequestState } from "../status/read-request-state";
-import { problemResponses, RequestIdParams } from "./openapi-schemas";
+import { headOf, PUBLIC, problemResponses, RequestIdParams } from "./openapi-schemas";
 
 /** How long a presigned URL handed out by a redirect stays valid. */
 export const PRESIGNED_URL_SECONDS = 300;
@@ -15,6 +15,8 @@ export const PRESIGNED_URL_SECONDS = 300;
 const route = createRoute({
   method: "get",
   path: openApiPath(ROUTES.requestImage),
+  operationId: "getGeneratedImage",
+  ...PUBLIC,
   summary: "The generated image",
   description:
     "The link in the email; it never expires. Redirects to a fresh presigned URL (valid 5 minutes) " +
@@ -44,6 +46,7 @@ const route = createRoute({
 /** GET /api/v1/request/:id/image: a redirect to a fresh presigned URL, or the bytes themselves. */
 export function mountImageRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps): void {
   const bucket = deps.config.S3_BUCKET_GENERATED;
+  app.openAPIRegistry.registerPath(headOf(route));
   app.openapi(route, async function requestImage(c) {
     const { id } = c.req.valid("param");
     const found = await readRequestState({ ...deps, logger: c.var.log }, id);

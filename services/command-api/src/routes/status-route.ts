@@ -7,11 +7,13 @@ import { ProblemError } from "../http/problem-error";
 import { publicBaseUrl } from "../http/public-base-url";
 import { readRequestState } from "../status/read-request-state";
 import { toStatusResponse } from "../status/to-status-response";
-import { problemResponses, RequestIdParams, RequestStatusSchema } from "./openapi-schemas";
+import { headOf, PUBLIC, problemResponses, RequestIdParams, RequestStatusSchema } from "./openapi-schemas";
 
 const route = createRoute({
   method: "get",
   path: openApiPath(ROUTES.request),
+  operationId: "getRequestStatus",
+  ...PUBLIC,
   summary: "Watch a request's progress",
   description:
     "Status, masked email, caption, link to the generated image, the last failure and the history of " +
@@ -33,6 +35,7 @@ const route = createRoute({
 /** GET /api/v1/request/:id from the read model, or from the request's events when it lags. */
 export function mountStatusRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps): void {
   const { config } = deps;
+  app.openAPIRegistry.registerPath(headOf(route));
   app.openapi(route, async function requestStatus(c) {
     const { id } = c.req.valid("param");
     const found = await readRequestState({ ...deps, logger: c.var.log }, id);

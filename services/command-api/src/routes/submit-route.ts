@@ -17,13 +17,21 @@ import { parseUpload, uploadLimitsFor } from "../upload/parse-upload";
 import { PixelBudget } from "../upload/pixel-budget";
 import { UploadAdmission } from "../upload/upload-admission";
 import { UploadSlots } from "../upload/upload-slots";
-import { problemResponses, RegisterResponseSchema } from "./openapi-schemas";
+import {
+  headers,
+  PUBLIC,
+  problemResponses,
+  RATE_LIMIT_HEADERS,
+  RegisterResponseSchema,
+} from "./openapi-schemas";
 
 const PATH = ROUTES.register;
 
 const route = createRoute({
   method: "post",
   path: PATH,
+  operationId: "submitImage",
+  ...PUBLIC,
   summary: "Submit a photo and an email address",
   description:
     "Stores the photo and starts the pipeline: caption → new image → email with a link. The image is judged " +
@@ -65,19 +73,35 @@ const route = createRoute({
   responses: {
     202: {
       description: "Accepted: the request exists and the pipeline will run.",
-      headers: z.object({
-        Location: z.string().openapi({ example: "/api/v1/request/0197a3f0-1c2d-7e3f-8a4b-5c6d7e8f9a0b" }),
-      }),
+      headers: {
+        Location: {
+          description: "The request's status, relative to the API",
+          schema: { type: "string", example: "/api/v1/request/0197a3f0-1c2d-7e3f-8a4b-5c6d7e8f9a0b" },
+        },
+        "Idempotent-Replayed": {
+          description: "`true` when the answer is the earlier request's with the same Idempotency-Key",
+          schema: { type: "string", enum: ["true"] },
+        },
+        ...headers(...RATE_LIMIT_HEADERS),
+      },
       content: { "application/json": { schema: RegisterResponseSchema } },
     },
-    ...problemResponses({
-      400: "Bad input: missing or extra fields, malformed multipart, invalid email, empty image, bad Idempotency-Key",
-      413: "The upload is over MAX_UPLOAD_BYTES, or the image has more than MAX_IMAGE_PIXELS pixels",
-      415: "Not multipart/form-data, or the file is not a JPEG, PNG or WebP that decodes",
-      422: "The Idempotency-Key was used before with a different email or image",
-      429: "Too many submissions from this address; see Retry-After",
-      503: "A dependency (event log, image store) is down, or the server is busy; see Retry-After",
-    }),
+    ...problemResponses(
+      {
+        400: "Bad input: missing or extra fields, malformed multipart, invalid email, empty image, bad Idempotency-Key",
+        408: "The upload sent nothing for UPLOAD_IDLE_TIMEOUT_MS, or was not done within UPLOAD_TIMEOUT_MS",
+        413:
+          "The upload is over MAX_UPLOAD_BYTES (with `Expect: 100-continue`, answered before the body is sent), " +
+          "or the image has more than MAX_IMAGE_PIXELS pixels",
+        415: "Not multipart/form-data, or the file is not a JPEG, PNG or WebP whose header parses",
+        422: "The Idempotency-Key was used before with a different email or image",
+        429:
+          "Too many submissions from this address per minute, too many of its uploads open at once, or too " +
+          "many pixels from it this minute; see Retry-After",
+        503: "A dependency (event log, image store) is down, or the server is busy; see Retry-After",
+      },
+      { 429: RATE_LIMIT_HEADERS },
+    ),
   },
 });
 
