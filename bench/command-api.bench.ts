@@ -1,53 +1,68 @@
 import { spawn } from "node:child_process";
-import { request as httpRequest } from "node:http";
+import { Agent, createServer, request as httpRequest } from "node:http";
+import { connect, type Socket } from "node:net";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { serve } from "@hono/node-server";
 import { startCommandApi } from "@reimagine/command-api";
 import { openTestApi } from "@reimagine/command-api/testing";
-import { newEvent } from "@reimagine/contracts";
-import { makeJpeg, startS3Server } from "@reimagine/testing";
-import { Hono } from "hono";
+import { startS3Server } from "@reimagine/testing";
 import sharp from "sharp";
 import { v7 as uuidv7 } from "uuid";
-import { rate } from "./rate";
 import type { BenchResult } from "./report";
 
-const SUBMISSIONS = 400;
-const CONCURRENCY = 8;
+const CONCURRENCY = 32;
+/** Requests per measured round, after a warm-up; rounds alternate floor and API. */
+const REQUESTS = 800;
+const WARMUP = 64;
+const ROUNDS = 2;
+const SLOW_CONNECTIONS = 50;
 const BURST = 64;
 /** UPLOAD_CONCURRENCY high enough that no upload of the burst ever waits. */
 const UNBOUNDED = 1024;
 const BOUNDARY = "----reimagine-bench";
 
-/** Peak growth of the resident set while `work` runs, sampled every 5 ms, in MiB. */
-async function peakRssGrowth(work: () => Promise<unknown>): Promise<number> {
-  const before = process.memoryUsage().rss;
-  let peak = before;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 5);
-  try {
-    await work();
-  } finally {
-    clearInterval(sampler);
+/** A noisy (hard to compress) JPEG of about `bytes`. */
+async function jpegOfAbout(bytes: number): Promise<Buffer> {
+  let side = 600;
+  for (;;) {
+    const jpeg = await sharp({
+      create: {
+        width: side,
+        height: side,
+        channels: 3,
+        background: "#888",
+        noise: { type: "gaussian", mean: 128, sigma: 40 },
+      },
+    })
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    if (Math.abs(jpeg.length - bytes) < bytes * 0.05) return jpeg;
+    side = Math.round(side * Math.sqrt(bytes / jpeg.length));
   }
-  peak = Math.max(peak, process.memoryUsage().rss);
-  return (peak - before) / (1024 * 1024);
 }
 
-/**
- * POSTs a registration on a real socket, streaming the image from one shared buffer in 64 KiB views,
- * so the client side holds no copy and the memory measured is the server's.
- */
-function streamUpload(url: string, image: Buffer): Promise<number> {
+/** A registration body around `image`. */
+function multipart(image: Buffer): Buffer {
+  return Buffer.concat([
+    Buffer.from(
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="email"\r\n\r\nbench@example.com\r\n` +
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="image"; filename="photo.jpg"\r\n` +
+        "Content-Type: image/jpeg\r\n\r\n",
+    ),
+    image,
+    Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+  ]);
+}
+
+/** One POST of `body` on `agent`; resolves with the status and the time to the whole answer. */
+function post(
+  url: string,
+  body: Buffer,
+  agent?: Agent,
+  localAddress?: string,
+): Promise<{ status: number; ms: number }> {
   const target = new URL(url);
-  const head = Buffer.from(
-    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="email"\r\n\r\nbench@example.com\r\n` +
-      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="image"; filename="big.jpg"\r\n` +
-      "Content-Type: image/jpeg\r\n\r\n",
-  );
-  const tail = Buffer.from(`\r\n--${BOUNDARY}--\r\n`);
+  const started = performance.now();
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       {
@@ -55,73 +70,126 @@ function streamUpload(url: string, image: Buffer): Promise<number> {
         port: target.port,
         method: "POST",
         path: "/api/v1/register",
+        agent,
+        localAddress,
         headers: {
           "content-type": `multipart/form-data; boundary=${BOUNDARY}`,
-          "content-length": String(head.length + image.length + tail.length),
+          "content-length": body.length,
         },
       },
       (res) => {
         res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
       },
     );
     req.on("error", reject);
-    const chunks: Buffer[] = [head];
-    for (let at = 0; at < image.length; at += 64 * 1024) chunks.push(image.subarray(at, at + 64 * 1024));
-    chunks.push(tail);
-    let i = 0;
-    const pump = () => {
-      while (i < chunks.length) {
-        if (!req.write(chunks[i++])) return void req.once("drain", pump);
-      }
-      req.end();
-    };
-    pump();
+    req.end(body);
   });
 }
 
+interface Load {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  /** The server process's CPU time per request (user + system), warm-up included. */
+  cpuPerRequest?: number;
+}
+
 /**
- * The command API: submissions per second through the whole app (multipart parse, byte-level image
- * check with a full decode, S3 put, validated append) against the bare S3 put + append of the same
- * image; and the server's peak memory under a burst of large uploads, with and without the upload bound.
+ * `CONCURRENCY` clients, each on its own keep-alive connection from its own loopback address (32
+ * people, not one address 32 times), POSTing `body` until `total` answers are in. Every answer must be 202.
+ */
+async function load(url: string, body: Buffer, total: number): Promise<Load> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, client) => {
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        while (next < total) {
+          next++;
+          const { status, ms } = await post(url, body, agent, `127.0.0.${client + 2}`);
+          if (status !== 202) throw new Error(`a submission answered ${status}`);
+          latencies.push(ms);
+        }
+      } finally {
+        agent.destroy();
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+  return { perSecond: total / seconds, p50: at(0.5), p99: at(0.99) };
+}
+
+/** Opens a connection that declares a 10 MB upload and then sends one byte every 5 s. */
+function trickler(url: string, localAddress: string): Promise<Socket> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: target.hostname, port: Number(target.port), localAddress }, () => {
+      socket.write(
+        `POST /api/v1/register HTTP/1.1\r\nHost: bench\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\n` +
+          `Content-Length: 10000000\r\n\r\n--${BOUNDARY}\r\nContent-Disposition: form-data; name="image"; filename="a.jpg"\r\n\r\n`,
+      );
+      const timer = setInterval(() => socket.write("\xff", "latin1"), 5000);
+      socket.once("close", () => clearInterval(timer));
+      resolve(socket);
+    });
+    socket.on("error", reject);
+  });
+}
+
+/** The slowest of `n` normal uploads, one after another, from the bench's own address. */
+async function slowestOf(n: number, url: string, body: Buffer): Promise<number> {
+  let slowest = 0;
+  for (let i = 0; i < n; i++) {
+    const { status, ms } = await post(url, body);
+    if (status !== 202) throw new Error(`a normal upload answered ${status}`);
+    slowest = Math.max(slowest, ms);
+  }
+  return slowest;
+}
+
+/**
+ * The command API against the floor: a server in the same kind of process that reads the same body,
+ * writes it to the same blob store and publishes one event, nothing more. Then a normal upload with
+ * 50 slow connections open, and the server's memory under a burst of large uploads.
  */
 export async function benchCommandApi(): Promise<BenchResult[]> {
-  const s3 = await startS3Server();
-  const api = await openTestApi({ s3 });
+  // The S3 server runs in a process of its own too, so it competes with neither server nor client.
+  const s3 = await startChild({ server: "s3" });
+  const s3Access = JSON.parse(s3.first) as ServerSpec["s3"];
   try {
-    const { config, blobs, store } = api.deps;
-    const buckets = api.buckets;
-    const small = await makeJpeg(256, 256);
+    const image = await jpegOfAbout(256 * 1024);
+    const body = multipart(image);
+    const kb = Math.round(image.length / 1024);
 
-    // Baseline: what a submission must do at the least, with no HTTP, parsing or image check.
-    const bare = await rate(SUBMISSIONS, CONCURRENCY, async () => {
-      const id = uuidv7();
-      const key = `${id}/original.jpg`;
-      await blobs.put(buckets.originals, key, small, { contentType: "image/jpeg" });
-      const event = newEvent(
-        "ImageSubmitted",
-        id,
-        {
-          email: "bench@example.com",
-          originalKey: key,
-          contentType: "image/jpeg",
-          bytes: small.length,
-          width: 256,
-          height: 256,
-          sha256: "a".repeat(64),
-        },
-        { correlationId: id, causationId: uuidv7() },
+    const runs: Record<"floor" | "command-api", Load[]> = { floor: [], "command-api": [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const server of ["floor", "command-api"] as const) {
+        const { result, cpuMs } = await withServer({ server, s3: s3Access }, async (url) => {
+          await load(url, body, WARMUP);
+          return load(url, body, REQUESTS);
+        });
+        runs[server].push({ ...result, cpuPerRequest: cpuMs / (REQUESTS + WARMUP) });
+      }
+    }
+    const mean = (loads: Load[], key: keyof Load) =>
+      loads.reduce((sum, l) => sum + (l[key] ?? 0), 0) / loads.length;
+
+    const slow = await withServer({ server: "command-api", s3: s3Access }, async (url) => {
+      const quiet = await slowestOf(5, url, body);
+      const sockets = await Promise.all(
+        Array.from({ length: SLOW_CONNECTIONS }, (_, i) => trickler(url, `127.0.1.${i + 2}`)),
       );
-      await store.append(id, [event], "no_stream");
-    });
-
-    const app = api.app;
-    const throughApp = await rate(SUBMISSIONS, CONCURRENCY, async () => {
-      const form = new FormData();
-      form.set("email", "bench@example.com");
-      form.set("image", new Blob([small]), "photo.jpg");
-      const res = await app.request("/api/v1/register", { method: "POST", body: form });
-      if (res.status !== 202) throw new Error(`submission answered ${res.status}: ${await res.text()}`);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        return { quiet, busy: await slowestOf(5, url, body) };
+      } finally {
+        for (const s of sockets) s.destroy();
+      }
     });
 
     // A large, valid, hard-to-compress JPEG (~7 MB), shared by every upload of the burst. Each
@@ -137,71 +205,91 @@ export async function benchCommandApi(): Promise<BenchResult[]> {
     })
       .jpeg({ quality: 95 })
       .toBuffer();
-    const s3Access = { endpoint: s3.endpoint, accessKey: s3.accessKey, secretKey: s3.secretKey };
-    const burst = (
-      server: BurstChild["server"],
-      uploads: number,
-      uploadConcurrency = config.UPLOAD_CONCURRENCY,
-    ) => runBurst({ server, uploadConcurrency, s3: s3Access }, large, uploads);
+    const largeBody = multipart(large);
+    const burst = async (server: ServerSpec["server"], uploads: number, uploadConcurrency = 8) =>
+      (
+        await withServer({ server, uploadConcurrency, s3: s3Access }, async (url) => {
+          const answers = await Promise.all(
+            Array.from({ length: uploads }, (_, i) =>
+              post(url, largeBody, undefined, `127.0.2.${(i % 250) + 2}`),
+            ),
+          );
+          if (answers.some((a) => a.status !== 202))
+            throw new Error(`burst answered ${answers.map((a) => a.status)}`);
+        })
+      ).rssGrowthMiB;
     const ours = await burst("command-api", BURST);
-    const oursAtSlots = await burst("command-api", config.UPLOAD_CONCURRENCY);
-    // The same server with the upload bound lifted: what the bound saves under this burst.
+    const oursAtSlots = await burst("command-api", 8);
     const unbounded = await burst("command-api", BURST, UNBOUNDED);
-    // A server that only reads each body whole and answers: the floor of any buffering design.
-    const buffering = await burst("buffering", BURST);
 
     const mb = (large.length / (1024 * 1024)).toFixed(1);
     return [
       {
-        name: `POST /api/v1/register, ${small.length} B JPEG, ${CONCURRENCY} concurrent (parse, decode check, S3 put, append)`,
-        unit: "submissions/s",
-        value: throughApp,
-        baselineName: "bare S3 put + append, no HTTP or validation",
-        baseline: bare,
+        name: `POST /api/v1/register, ${kb} KB JPEG, ${CONCURRENCY} concurrent clients (parse, header check, S3 put, validated append)`,
+        unit: "requests/s",
+        value: mean(runs["command-api"], "perSecond"),
+        baselineName: "floor: read the body, S3 put of the same bytes, publish one event",
+        baseline: mean(runs.floor, "perSecond"),
       },
       {
-        name: `server peak RSS growth, burst of ${BURST} concurrent ${mb} MB uploads (UPLOAD_CONCURRENCY ${config.UPLOAD_CONCURRENCY})`,
+        name: `  p99 latency of the same (p50 ${Math.round(mean(runs["command-api"], "p50"))} ms vs floor ${Math.round(mean(runs.floor, "p50"))} ms)`,
+        unit: "ms",
+        value: mean(runs["command-api"], "p99"),
+        baselineName: "floor p99",
+        baseline: mean(runs.floor, "p99"),
+      },
+      {
+        name: "  server CPU time per request of the same (user + system, the server process only)",
+        unit: "µs",
+        value: 1000 * mean(runs["command-api"], "cpuPerRequest"),
+        baselineName: "floor",
+        baseline: 1000 * mean(runs.floor, "cpuPerRequest"),
+      },
+      {
+        name: `a normal upload's 202 (slowest of 5) with ${SLOW_CONNECTIONS} slow connections open (10 MB declared, 1 byte / 5 s)`,
+        unit: "ms",
+        value: slow.result.busy,
+        baselineName: "the same uploads with no slow connection open",
+        baseline: slow.result.quiet,
+      },
+      {
+        name: `server peak RSS growth, burst of ${BURST} concurrent ${mb} MB uploads (UPLOAD_CONCURRENCY 8)`,
         unit: "MiB",
         value: ours,
         baselineName: `the same server, uploads unbounded (UPLOAD_CONCURRENCY ${UNBOUNDED})`,
         baseline: unbounded,
       },
       {
-        name: `server peak RSS growth, burst of ${BURST} vs ${config.UPLOAD_CONCURRENCY} uploads (linear growth would be ${BURST / config.UPLOAD_CONCURRENCY}x)`,
+        name: `server peak RSS growth, burst of ${BURST} vs 8 uploads (linear growth would be ${BURST / 8}x)`,
         unit: "MiB",
         value: ours,
-        baselineName: `a burst of ${config.UPLOAD_CONCURRENCY}, one per upload slot`,
+        baselineName: "a burst of 8, one per upload slot",
         baseline: oursAtSlots,
-      },
-      {
-        name: `server peak RSS growth, same burst of ${BURST}, for reference`,
-        unit: "MiB",
-        value: ours,
-        baselineName: "a server that only reads each body whole and answers (no decode, no S3, no append)",
-        baseline: buffering,
       },
     ];
   } finally {
-    await api.cleanup();
-    await s3.stop();
+    await s3.finish();
   }
 }
 
-interface BurstChild {
-  server: "command-api" | "buffering";
+interface ServerSpec {
+  server: "command-api" | "floor" | "s3";
   /** UPLOAD_CONCURRENCY of the command API. */
-  uploadConcurrency: number;
-  s3: { endpoint: string; accessKey: string; secretKey: string };
+  uploadConcurrency?: number;
+  s3?: { endpoint: string; accessKey: string; secretKey: string };
 }
 
-const CHILD_FLAG = "--command-api-burst-server";
+const CHILD_FLAG = "--command-api-bench-server";
 
-/**
- * Serves in a fresh process (this file, in child mode) and sends it a burst from this one, so the
- * server's RSS holds nothing of the client's and nothing left over from an earlier burst.
- * Returns the server's peak RSS growth in MiB.
- */
-async function runBurst(spec: BurstChild, image: Buffer, uploads: number): Promise<number> {
+interface Child {
+  /** The first line the child printed: its URL (or, for S3, its access as JSON). */
+  first: string;
+  /** Tells the child the work is over; resolves with its peak RSS growth and CPU time meanwhile. */
+  finish(): Promise<{ rssGrowthMiB: number; cpuMs: number }>;
+}
+
+/** Starts this file in child mode with `spec` and waits for its first line. */
+async function startChild(spec: ServerSpec): Promise<Child> {
   const child = spawn(
     process.execPath,
     [...process.execArgv, fileURLToPath(import.meta.url), CHILD_FLAG, JSON.stringify(spec)],
@@ -211,63 +299,123 @@ async function runBurst(spec: BurstChild, image: Buffer, uploads: number): Promi
   const next = () =>
     new Promise<string>((resolve, reject) => {
       lines.once("line", resolve);
-      child.once("exit", (code) => reject(new Error(`burst server exited ${code}`)));
+      child.once("exit", (code) => reject(new Error(`bench ${spec.server} process exited ${code}`)));
     });
-  try {
-    const url = await next();
-    const statuses = await Promise.all(Array.from({ length: uploads }, () => streamUpload(url, image)));
-    if (statuses.some((s) => s !== 202)) throw new Error(`burst answered ${statuses.join(",")}`);
-    const answer = next();
-    child.stdin.end("done\n");
-    const growth = Number(await answer);
-    if (!Number.isFinite(growth)) throw new Error("burst server sent no measurement");
-    return growth;
-  } finally {
+  const kill = () => {
     lines.close();
     if (child.exitCode === null) child.kill();
+  };
+  let first: string;
+  try {
+    first = await next();
+  } catch (err) {
+    kill();
+    throw err;
   }
+  return {
+    first,
+    async finish() {
+      try {
+        const answer = next();
+        child.stdin.end("done\n");
+        const measured = JSON.parse(await answer) as { rssGrowthMiB: number; cpuMs: number };
+        if (!Number.isFinite(measured.rssGrowthMiB)) throw new Error("bench server sent no measurement");
+        return measured;
+      } finally {
+        kill();
+      }
+    },
+  };
 }
 
-/** Child mode: serve, print the URL, sample RSS until stdin says the burst is over, print the peak growth. */
-async function burstServer(spec: BurstChild): Promise<void> {
-  let stop: () => Promise<void>;
+/**
+ * Serves in a fresh process (this file, in child mode) while `work` runs against it from this one,
+ * so the server's CPU and RSS are its own. Returns what `work` returned, the server's peak RSS growth
+ * and the CPU time it spent.
+ */
+async function withServer<T>(
+  spec: ServerSpec,
+  work: (url: string) => Promise<T>,
+): Promise<{ result: T; rssGrowthMiB: number; cpuMs: number }> {
+  const child = await startChild(spec);
+  let result: T;
+  try {
+    result = await work(child.first);
+  } catch (err) {
+    await child.finish().catch(() => undefined);
+    throw err;
+  }
+  return { result, ...(await child.finish()) };
+}
+
+/** Child mode: serve, print the URL, sample RSS until stdin says the work is over, print the peak growth. */
+async function benchServer(spec: ServerSpec): Promise<void> {
+  if (spec.server === "s3") {
+    const s3 = await startS3Server();
+    console.log(JSON.stringify({ endpoint: s3.endpoint, accessKey: s3.accessKey, secretKey: s3.secretKey }));
+    await new Promise((resolve) => process.stdin.once("data", resolve));
+    await s3.stop();
+    console.log(JSON.stringify({ rssGrowthMiB: 0, cpuMs: 0 }));
+    return;
+  }
+  // The S3 server lives in its own process, so its memory and CPU are not counted here.
+  const api = await openTestApi({
+    s3: { ...spec.s3!, stop: async () => {} },
+    // The per-address submission limit is a policy, not a cost: off, as it would refuse the bench.
+    config: { UPLOAD_CONCURRENCY: spec.uploadConcurrency ?? 8, RATE_LIMIT_PER_MINUTE: 0 },
+  });
   let url: string;
-  let cleanup: () => Promise<void> = async () => {};
-  if (spec.server === "buffering") {
-    const naive = new Hono().post("/api/v1/register", async (c) => {
-      const body = await c.req.arrayBuffer();
-      return c.json({ bytes: body.byteLength }, 202);
+  let stop: () => Promise<void>;
+  if (spec.server === "floor") {
+    const { blobs, store, buckets } = api;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", async () => {
+        try {
+          const id = uuidv7();
+          const key = `${id}/original.jpg`;
+          await blobs.put(buckets.originals, key, Buffer.concat(chunks), { contentType: "image/jpeg" });
+          await store.js.publish(
+            store.layout.eventsOf(id),
+            JSON.stringify({ type: "ImageSubmitted", id, key }),
+          );
+          res.writeHead(202, { "content-type": "application/json" }).end(JSON.stringify({ id }));
+        } catch (err) {
+          res.writeHead(500).end(String(err));
+        }
+      });
     });
-    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const s = serve({ fetch: naive.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
-    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     stop = () => new Promise((resolve) => server.close(() => resolve()));
   } else {
-    // The S3 server lives in the parent, so its memory is not counted here.
-    const api = await openTestApi({
-      s3: { ...spec.s3, stop: async () => {} },
-      config: { UPLOAD_CONCURRENCY: spec.uploadConcurrency },
-    });
     const running = await startCommandApi(api.deps, { port: 0, host: "127.0.0.1" });
     url = running.url;
     stop = () => running.stop();
-    cleanup = () => api.cleanup();
   }
+  const before = process.memoryUsage().rss;
+  const cpuBefore = process.cpuUsage();
+  let peak = before;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 5);
   try {
-    const growth = await peakRssGrowth(async () => {
-      console.log(url);
-      await new Promise((resolve) => process.stdin.once("data", resolve));
-    });
-    console.log(growth);
+    console.log(url);
+    await new Promise((resolve) => process.stdin.once("data", resolve));
+    clearInterval(sampler);
+    const cpu = process.cpuUsage(cpuBefore);
+    const rssGrowthMiB = (Math.max(peak, process.memoryUsage().rss) - before) / (1024 * 1024);
+    console.log(JSON.stringify({ rssGrowthMiB, cpuMs: (cpu.user + cpu.system) / 1000 }));
   } finally {
+    clearInterval(sampler);
     await stop();
-    await cleanup();
+    await api.cleanup();
   }
 }
 
 if (process.argv[2] === CHILD_FLAG) {
-  burstServer(JSON.parse(process.argv[3]!) as BurstChild).then(
+  benchServer(JSON.parse(process.argv[3]!) as ServerSpec).then(
     () => process.exit(0),
     (err) => {
       console.error(err);
