@@ -131,17 +131,33 @@ describe("Idempotency-Key", () => {
     expect(await api.objects(api.buckets.originals)).toHaveLength(1);
   });
 
-  it("refuses the same key with another image or email (422) and stores nothing for it", async () => {
+  it("refuses the same key with another image (422) without naming the request, and stores nothing for it", async () => {
     const headers = { "idempotency-key": "k-1" };
-    await register(registrationForm({ image: jpeg }), headers);
+    const first = await register(registrationForm({ image: jpeg }), headers);
+    const { id } = (await first.json()) as { id: string };
     const otherImage = await register(registrationForm({ image: await makeJpeg(32, 32) }), headers);
-    const otherEmail = await register(registrationForm({ image: jpeg, email: "bob@example.com" }), headers);
-    for (const res of [otherImage, otherEmail]) {
-      expect(res.status).toBe(422);
-      expect(res.headers.get("content-type")).toBe("application/problem+json");
-    }
+    expect(otherImage.status).toBe(422);
+    expect(otherImage.headers.get("content-type")).toBe("application/problem+json");
+    expect(await otherImage.text()).not.toContain(id);
     expect(await api.events()).toHaveLength(1);
     expect(await api.objects(api.buckets.originals)).toHaveLength(1);
+  });
+
+  it("never shows one person's request to another sending the same key: keys are scoped by email", async () => {
+    const headers = { "idempotency-key": "order-1" };
+    const nina = await register(registrationForm({ image: jpeg, email: "nina@example.com" }), headers);
+    const { id: ninaId } = (await nina.json()) as { id: string };
+    // Other people, the same key: with the same photo, or another one. Each gets a request of their own.
+    for (const [email, image] of [
+      ["bob@example.com", jpeg],
+      ["carol@example.com", await makeJpeg(32, 32)],
+    ] as const) {
+      const other = await register(registrationForm({ image, email }), headers);
+      expect(other.status).toBe(202);
+      expect(other.headers.get("idempotent-replayed")).toBeNull();
+      expect(await other.text()).not.toContain(ninaId);
+    }
+    expect(await api.events()).toHaveLength(3);
   });
 });
 

@@ -38,6 +38,7 @@ function submit(clientKey: string, registered: Set<string>, attempts: string[]) 
       store,
       leaseMs: 30_000,
       owner: "api-test",
+      scope: "nina@example.com",
       logger: silentLogger,
       exists: async (id) => registered.has(id),
     },
@@ -70,6 +71,15 @@ describe("Idempotency-Key bucket (real NATS KV)", () => {
       replayed: false,
     });
     expect(attempts).toEqual([failedId]);
+    // An earlier, unscoped key under another body (someone else's) is not there for this one.
+    const othersId = "0197a3f0-1c2d-7e3f-8a4b-5c6d7e8f9a03";
+    await kv.put(
+      keyOf("old-other"),
+      JSON.stringify({ requestId: othersId, bodyHash: "d".repeat(64), state: "done", at }),
+    );
+    const mine = await submit("old-other", registered, attempts);
+    expect(mine.replayed).toBe(false);
+    expect(mine.requestId).not.toBe(othersId);
   });
 
   it("reports an unreadable record as the store being unavailable rather than guessing", async () => {

@@ -15,6 +15,11 @@ export interface IdempotencyOptions {
   leaseMs: number;
   /** This API instance's id in lease records. */
   owner: string;
+  /**
+   * Whose keys these are: a key is looked up within its scope only, so the same key sent by
+   * someone else is a different key and can never replay, refuse or reveal their request.
+   */
+  scope: string;
   logger: Logger;
   /** True when the request already exists (its ImageSubmitted is in the log). */
   exists(requestId: string): Promise<boolean>;
@@ -44,8 +49,7 @@ export async function withIdempotency(
   options: IdempotencyOptions,
 ): Promise<IdempotentOutcome> {
   const { store, logger } = options;
-  // The client's key may hold characters a KV key cannot; its hash is a fine key and leaks nothing.
-  const key = createHash("sha256").update(clientKey).digest("hex");
+  const key = await storeKey(clientKey, bodyHash, options);
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const got = await acquire(key, bodyHash, options);
     switch (got.kind) {
@@ -78,6 +82,24 @@ export async function withIdempotency(
   throw new IdempotencyKeyBusyError("another request with this Idempotency-Key is still in progress");
 }
 
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/**
+ * The key in the store: the hash of the scope and the client's key (the client's key may hold
+ * characters a KV key cannot; the hash is a fine key and leaks nothing). A key written before keys
+ * were scoped (the hash of the client's key alone, kept for IDEMPOTENCY_TTL_MS) still keeps its
+ * promise, but only to the very same body, whose hash includes the email: under another body it is
+ * simply not there, so it can neither refuse nor reveal anything.
+ */
+async function storeKey(clientKey: string, bodyHash: string, options: IdempotencyOptions): Promise<string> {
+  const unscoped = sha256(clientKey);
+  const earlier = await options.store
+    .get(unscoped)
+    .catch(unavailable(`cannot read idempotency key ${unscoped}`));
+  if (earlier?.value.data.bodyHash === bodyHash) return unscoped;
+  return sha256(`${options.scope}\n${clientKey}`);
+}
+
 /** One round of the lease protocol for the key; any store failure is the store being unavailable. */
 function acquire(
   key: string,
@@ -93,9 +115,8 @@ function acquire(
     data: (previous) => ({ requestId: previous?.data.requestId ?? uuidv7(), bodyHash }),
     inspect(record) {
       if (record.data.bodyHash !== bodyHash) {
-        throw new IdempotencyKeyReusedError(
-          `this Idempotency-Key was used for request ${record.data.requestId} with a different image or email`,
-        );
+        // Never the request's id: the answer to a mistake must not hand out a request to look up.
+        throw new IdempotencyKeyReusedError("this Idempotency-Key was already used with a different image");
       }
     },
   }).catch((err: unknown) => {

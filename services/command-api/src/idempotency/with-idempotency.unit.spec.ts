@@ -8,7 +8,9 @@ import { type IdempotencyOptions, withIdempotency } from "./with-idempotency";
 
 const HASH = "a".repeat(64);
 const REQUEST_ID = "0197a3f0-1c2d-7e3f-8a4b-5c6d7e8f9a0b";
-const keyOf = (clientKey: string) => createHash("sha256").update(clientKey).digest("hex");
+const SCOPE = "nina@example.com";
+const keyOf = (clientKey: string, scope = SCOPE) =>
+  createHash("sha256").update(`${scope}\n${clientKey}`).digest("hex");
 const heldBy = (owner: string, at = new Date()): LeaseRecord<IdempotencyData> => ({
   state: "held",
   owner,
@@ -35,6 +37,7 @@ function harness(overrides: Partial<IdempotencyOptions> & { now?: () => number }
     store,
     leaseMs: 30_000,
     owner: "api-1",
+    scope: SCOPE,
     logger: silentLogger,
     exists: async (id) => registered.has(id),
     ...overrides,
@@ -46,8 +49,8 @@ function harness(overrides: Partial<IdempotencyOptions> & { now?: () => number }
     failNextAttempt: () => {
       failNext += 1;
     },
-    run: (clientKey: string, bodyHash = HASH, owner = "api-1") =>
-      withIdempotency(clientKey, bodyHash, attempt, { ...options, owner }),
+    run: (clientKey: string, bodyHash = HASH, owner = "api-1", scope = SCOPE) =>
+      withIdempotency(clientKey, bodyHash, attempt, { ...options, owner, scope }),
   };
 }
 
@@ -62,12 +65,28 @@ describe("withIdempotency", () => {
     expect(h.store.peek(keyOf("k"))?.value.state).toBe("done");
   });
 
-  it("refuses the key with another body, whatever state it is in", async () => {
+  it("refuses the key with another body, whatever state it is in, without naming the request", async () => {
     const h = harness();
-    await h.run("k");
-    await expect(h.run("k", "b".repeat(64))).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+    const { requestId } = await h.run("k");
+    const refusal = await h.run("k", "b".repeat(64)).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(refusal).toBeInstanceOf(IdempotencyKeyReusedError);
+    expect(refusal?.message).not.toContain(requestId);
     await h.store.create(keyOf("held"), heldBy("api-2"));
     await expect(h.run("held", "b".repeat(64))).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+  });
+
+  it("keeps keys apart by scope: the same key in another scope is another key", async () => {
+    const h = harness();
+    const nina = await h.run("k");
+    const bob = await h.run("k", "b".repeat(64), "api-1", "bob@example.com");
+    expect(bob).toMatchObject({ replayed: false });
+    expect(bob.requestId).not.toBe(nina.requestId);
+    const carol = await h.run("k", HASH, "api-1", "carol@example.com");
+    expect(carol.replayed).toBe(false);
+    expect(carol.requestId).not.toBe(nina.requestId);
   });
 
   it("marks a failed attempt and lets the next one retry under the same request id", async () => {

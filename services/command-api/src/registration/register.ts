@@ -15,7 +15,9 @@ export interface RegisterDeps extends SubmitImageDeps {
 
 /**
  * The command behind POST /api/v1/register: registers a validated upload under a new UUIDv7, or,
- * with an Idempotency-Key, under the id that key already stands for (storing nothing twice).
+ * with an Idempotency-Key, under the id that key already stands for (storing nothing twice). Keys
+ * are scoped by the email address: the same key from someone else is another key, so it can never
+ * return, refuse with or reveal their request.
  */
 export async function register(
   deps: RegisterDeps,
@@ -35,6 +37,8 @@ export async function register(
       store: deps.idempotency,
       leaseMs: deps.idempotencyLeaseMs,
       owner: deps.idempotencyOwner,
+      // Keys are the person's: scoped by the address the request is for.
+      scope: registration.email,
       logger: deps.logger,
       exists: async (id) => (await deps.store.readRequest(id)).events.length > 0,
     },
