@@ -114,9 +114,13 @@ describe("slow and stuck clients", () => {
     const slow = await Promise.all(
       ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"].map((a) => trickler(a)),
     );
+    let cut = 0;
+    for (const s of slow) void s.received("HTTP/1.1 ").then(() => cut++);
     await new Promise((r) => setTimeout(r, 400));
     const res = await submit();
     expect(res.status).toBe(202);
+    // Served while every trickler is still being read, not once they are cut (no timing assumed).
+    expect(cut).toBe(0);
     // Each trickler is cut at the total deadline with a 408 it can read, then closed.
     for (const answer of await Promise.all(slow.map((s) => s.closed))) {
       expect(statusOf(answer)).toBe(408);
