@@ -101,6 +101,7 @@ export async function startAllInOne(base: Config, logger: Logger): Promise<AllIn
       { part: "generation", detail: `${generator.provider} ${generator.model}` },
       { part: "API", detail: `${publicUrl}${ROUTES.register}` },
       { part: "API docs", detail: `${publicUrl}/docs` },
+      ...(api.adminUrl ? [{ part: "admin API", detail: `${api.adminUrl}/admin/v1 (own listener)` }] : []),
     ];
     const preflight = [
       eventStoreCheck(store),

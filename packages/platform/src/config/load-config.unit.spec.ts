@@ -58,4 +58,14 @@ describe("loadConfig", () => {
       new ConfigError("projector needs DATABASE_URL, NATS_URL (set in the environment)"),
     );
   });
+
+  it("refuses an ADMIN_TOKEN shorter than 32 characters, naming the variable; unset keeps the admin API off", () => {
+    expect(() => loadConfig({}, { ADMIN_TOKEN: "a" })).toThrowError(
+      /ADMIN_TOKEN: must be at least 32 characters/,
+    );
+    expect(() => loadConfig({}, { ADMIN_TOKEN: "x".repeat(31) })).toThrowError(ConfigError);
+    expect(loadConfig({}, { ADMIN_TOKEN: "x".repeat(32) }).ADMIN_TOKEN).toBe("x".repeat(32));
+    expect(loadConfig({}, { ADMIN_TOKEN: "" }).ADMIN_TOKEN).toBeUndefined();
+    expect(loadConfig({}, {})).toMatchObject({ ADMIN_HOST: "127.0.0.1", ADMIN_PORT: 3001 });
+  });
 });
