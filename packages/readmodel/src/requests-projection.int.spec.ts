@@ -105,7 +105,12 @@ describe("the requests projection", () => {
   it("lists failed requests, optionally only those that changed since a moment", async () => {
     const failed = await listFailedRequests(t.db);
     expect(failed.map((s) => s.requestId)).toEqual([flows[1]![0]!.requestId]);
-    expect(failed[0]!.error).toEqual({ stage: "generation", message: "HTTP 503 model loading", attempts: 6 });
+    expect(failed[0]!.error).toEqual({
+      stage: "generation",
+      category: "model-unavailable",
+      message: "HTTP 503 model loading",
+      attempts: 6,
+    });
     const future = new Date(Date.now() + 3_600_000);
     expect(await listFailedRequests(t.db, { since: future })).toEqual([]);
   });

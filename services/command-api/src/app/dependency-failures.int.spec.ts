@@ -87,8 +87,9 @@ describe("when a dependency fails", () => {
     const headers = { "idempotency-key": "retry-after-failure" };
     flaky.failures = { when: "before", count: 1 };
     await expectUnavailable(await register(headers), /event log/);
-    // Keys are stored hashed, never as sent; the failed attempt left its claim marked failed.
-    const key = createHash("sha256").update(headers["idempotency-key"]).digest("hex");
+    // Keys are stored hashed with the email they are scoped by, never as sent; the failed attempt
+    // left its claim marked failed.
+    const key = createHash("sha256").update(`nina@example.com\n${headers["idempotency-key"]}`).digest("hex");
     const claim = await api.idempotency.get(key);
     expect(claim?.value.state).toBe("failed");
 
