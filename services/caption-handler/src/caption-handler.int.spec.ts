@@ -149,7 +149,8 @@ describe("caption-handler on NATS, s3rver and the HF wire format", () => {
       contentType: "image/jpeg",
     });
     const failed = await h.waitForEvent(submitted.requestId, "CaptionFailed");
-    expect(failed.data).toMatchObject({ attempts: 1, httpStatus: null });
+    // The public status names it image-unreadable (the API let it in: its header was whole).
+    expect(failed.data).toMatchObject({ attempts: 1, httpStatus: null, category: "image-unreadable" });
     expect(failed.data.reason).toMatch(
       /^StageInputError: the uploaded file is not an image that can be decoded/,
     );

@@ -67,6 +67,9 @@ export async function prepareImage(bytes: Buffer, options: PrepareImageOptions):
     };
   } catch (cause) {
     const detail = cause instanceof Error ? cause.message.split("\n")[0] : String(cause);
-    throw new StageInputError(`the uploaded file is not an image that can be decoded (${detail})`, { cause });
+    throw new StageInputError(`the uploaded file is not an image that can be decoded (${detail})`, {
+      cause,
+      category: "image-unreadable",
+    });
   }
 }

@@ -1,5 +1,5 @@
 import type { AnyDomainEvent, DomainEvent } from "@reimagine/contracts";
-import { causedBy, newEvent } from "@reimagine/contracts";
+import { causedBy, FAILURE_SENTENCES, newEvent } from "@reimagine/contracts";
 import { type EventStore, InMemoryEventStore, type StoredEvent } from "@reimagine/eventstore";
 import { silentLogger } from "@reimagine/platform";
 import { isRetryable } from "@reimagine/reactor";
@@ -65,7 +65,9 @@ describe("failure notice (in memory)", () => {
     });
     expect(sent!.text).toContain("could not create the new image");
     expect(sent!.text).toContain("this is the last email about it");
-    expect(sent!.text).toContain("What went wrong: HTTP 503 model loading");
+    // The public status's sentence for the failure's category, never the recorded reason.
+    expect(sent!.text).toContain(`What went wrong: ${FAILURE_SENTENCES["model-unavailable"]}`);
+    expect(sent!.text).not.toContain("HTTP 503");
     expect(sent!.text).toContain(`https://reimagine.example.com/api/v1/request/${id}\n`);
     expect(sent!.html).toContain("could not create the new image");
 
@@ -91,7 +93,7 @@ describe("failure notice (in memory)", () => {
     await handler.handle(failed, ctx());
 
     expect(mail.sent[0]!.text).toContain("We could not describe your photo");
-    expect(mail.sent[0]!.text).toContain("not an image that can be decoded");
+    expect(mail.sent[0]!.text).toContain(FAILURE_SENTENCES["image-unreadable"]);
     expect((await lastOf(store, id)).data).toMatchObject({ stage: "caption" });
   });
 

@@ -1,4 +1,9 @@
-import type { NoticeStage, RequestState } from "@reimagine/contracts";
+import {
+  FAILURE_SENTENCES,
+  failureCategoryOf,
+  type NoticeStage,
+  type RequestState,
+} from "@reimagine/contracts";
 import {
   failureMessageId,
   InvalidRecipientError,
@@ -47,7 +52,8 @@ export function notificationMail(state: RequestState, options: NotificationMailO
 
 /**
  * The "we could not reimagine your photo" email for the failure of `stage` in its run `run`: which
- * step failed in plain words, the recorded reason, and that nothing more will come.
+ * step failed in plain words, the failure's category as the public status words it, and that nothing
+ * more will come.
  */
 export function failureMail(
   state: RequestState,
@@ -59,7 +65,10 @@ export function failureMail(
   const rendered = renderFailureEmail({
     requestId: state.requestId,
     stage,
-    reason: state.error?.message ?? "",
+    // The status's safe sentence, never the recorded reason (provider or SMTP text, hosts, keys).
+    reason: state.error
+      ? FAILURE_SENTENCES[state.error.category ?? failureCategoryOf(state.error.stage, {})]
+      : "",
     statusUrl,
   });
   return addressed(state, options, rendered, failureMessageId(state.requestId, stage, run, options.from));

@@ -29,6 +29,13 @@ export class StageInputError extends Error {
   readonly code = "STAGE_INPUT_MISSING";
   /** Read by the handler runtime: skip the retries, record the failure. */
   readonly retryable = false;
+  /** What the public status says: the input is gone (default), or, say, it does not decode. */
+  readonly category: FailureCategory;
+
+  constructor(message: string, options: { cause?: unknown; category?: FailureCategory } = {}) {
+    super(message, { cause: options.cause });
+    this.category = options.category ?? "input-missing";
+  }
 }
 
 // The events' schema bounds `reason`.

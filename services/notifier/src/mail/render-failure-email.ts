@@ -14,7 +14,7 @@ export interface FailureEmailInput {
   requestId: string;
   /** The step that failed for good. */
   stage: NoticeStage;
-  /** The recorded reason (the status shows it too), given as a detail under the plain words. */
+  /** What went wrong as the public status says it (the category's safe sentence), under the plain words. */
   reason: string;
   statusUrl: string;
 }

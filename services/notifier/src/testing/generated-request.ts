@@ -39,6 +39,7 @@ export async function failedRequest(
               reason: "StageInputError: the uploaded file is not an image that can be decoded",
               attempts: 1,
               httpStatus: null,
+              category: "image-unreadable",
             },
             causedBy(flow[0]!),
             at,
