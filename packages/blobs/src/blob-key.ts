@@ -32,3 +32,11 @@ export function assertValidKey(key: string): void {
     if (Buffer.byteLength(segment) > 255) reject("path segment longer than 255 bytes");
   }
 }
+
+/** Throws InvalidBlobKeyError unless the prefix is one or more valid key segments followed by "/". */
+export function assertValidPrefix(prefix: string): void {
+  if (!prefix.endsWith("/")) {
+    throw new InvalidBlobKeyError(`invalid blob prefix ${JSON.stringify(prefix)}: must end with "/"`);
+  }
+  assertValidKey(prefix.slice(0, -1));
+}

@@ -144,6 +144,24 @@ export function blobStoreContract(name: string, makeStore: () => Promise<BlobSto
       await store.remove(missingBucket, freshKey());
     });
 
+    it("lists every object under a prefix, at any depth, and nothing for an empty prefix or bucket", async () => {
+      const base = `list-${suffix}`;
+      const keys = [
+        `${base}/a/original.jpg`,
+        `${base}/a/generated-0.png`,
+        `${base}/a/deep/x.bin`,
+        `${base}/ab/y.bin`,
+      ];
+      for (const key of keys) await store.put(bucket, key, Buffer.from("x"), { contentType: "text/plain" });
+      expect((await store.list(bucket, `${base}/a/`)).sort()).toEqual(keys.slice(0, 3).sort());
+      expect(await store.list(bucket, `${base}/none/`)).toEqual([]);
+      expect(await store.list(missingBucket, `${base}/a/`)).toEqual([]);
+      await store.remove(bucket, `${base}/a/original.jpg`);
+      expect(await store.list(bucket, `${base}/a/`)).not.toContain(`${base}/a/original.jpg`);
+      await expect(store.list(bucket, `${base}/a`)).rejects.toBeInstanceOf(InvalidBlobKeyError);
+      await expect(store.list(bucket, "../")).rejects.toBeInstanceOf(InvalidBlobKeyError);
+    });
+
     it("put into a bucket that was never ensured fails with BlobStoreError", async () => {
       const err = await store
         .put(missingBucket, freshKey(), Buffer.from("x"), { contentType: "text/plain" })

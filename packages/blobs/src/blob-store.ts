@@ -31,6 +31,8 @@ export interface BlobStore {
   stat(bucket: string, key: string): Promise<BlobInfo | null>;
   /** Deletes the object; deleting a missing object is not an error. */
   remove(bucket: string, key: string): Promise<void>;
+  /** The keys of every object under `prefix` (whole segments, ending with "/"), at any depth. */
+  list(bucket: string, prefix: string): Promise<string[]>;
   /** A URL that fetches the object without credentials, or null when the store cannot presign. */
   presignedGetUrl(bucket: string, key: string, expirySeconds: number): Promise<string | null>;
   /** Resolves when the store answers; throws BlobStoreError when it does not (readiness probes). */

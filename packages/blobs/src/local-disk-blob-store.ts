@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { constants } from "node:fs";
-import { access, mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
-import { dirname, join, resolve, sep } from "node:path";
-import { assertValidBucket, assertValidKey } from "./blob-key";
+import { access, mkdir, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { assertValidBucket, assertValidKey, assertValidPrefix } from "./blob-key";
 import type { BlobInfo, BlobObject, BlobStore } from "./blob-store";
 import { BlobNotFoundError, BlobStoreError, InvalidBlobKeyError } from "./errors";
 
@@ -112,6 +112,21 @@ export class LocalDiskBlobStore implements BlobStore {
       await unlink(metaPath).catch(ignoreMissing);
     } catch (err) {
       throw new BlobStoreError(`cannot remove ${bucket}/${key} under ${this.root}`, { cause: err });
+    }
+  }
+
+  async list(bucket: string, prefix: string): Promise<string[]> {
+    assertValidPrefix(prefix);
+    const { dataPath: dir } = this.paths(bucket, prefix.slice(0, -1));
+    const bucketDir = join(this.root, bucket);
+    try {
+      const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+      return entries
+        .filter((e) => e.isFile())
+        .map((e) => relative(bucketDir, join(e.parentPath, e.name)).split(sep).join("/"));
+    } catch (err) {
+      if (isMissing(err)) return [];
+      throw new BlobStoreError(`cannot list ${bucket}/${prefix} under ${this.root}`, { cause: err });
     }
   }
 

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { Client } from "minio";
-import { assertValidBucket, assertValidKey } from "./blob-key";
+import { assertValidBucket, assertValidKey, assertValidPrefix } from "./blob-key";
 import type { BlobInfo, BlobObject, BlobStore } from "./blob-store";
 import { BlobNotFoundError, BlobStoreError } from "./errors";
 import { readAll } from "./read-all";
@@ -142,6 +142,21 @@ export class S3BlobStore implements BlobStore {
       if (isNotFound(err)) return;
       throw new BlobStoreError(`cannot remove ${bucket}/${key}`, { cause: err });
     }
+  }
+
+  async list(bucket: string, prefix: string): Promise<string[]> {
+    assertValidBucket(bucket);
+    assertValidPrefix(prefix);
+    const keys: string[] = [];
+    try {
+      for await (const item of this.client.listObjectsV2(bucket, prefix, true)) {
+        if (item.name) keys.push(item.name);
+      }
+    } catch (err) {
+      if (isNotFound(err)) return keys;
+      throw new BlobStoreError(`cannot list ${bucket}/${prefix}`, { cause: err });
+    }
+    return keys;
   }
 
   async presignedGetUrl(bucket: string, key: string, expirySeconds: number): Promise<string | null> {

@@ -41,6 +41,9 @@ export class TracedBlobStore implements BlobStore {
     return this.span("remove", bucket, key, () => this.inner.remove(bucket, key));
   }
 
+  list(bucket: string, prefix: string): Promise<string[]> {
+    return this.span("list", bucket, prefix, () => this.inner.list(bucket, prefix));
+  }
   presignedGetUrl(bucket: string, key: string, expirySeconds: number): Promise<string | null> {
     return this.span("presign", bucket, key, () => this.inner.presignedGetUrl(bucket, key, expirySeconds));
   }

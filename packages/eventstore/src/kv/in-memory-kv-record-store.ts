@@ -1,5 +1,10 @@
 import { EventEmitter } from "node:events";
-import type { KvRecordEntry, KvRecordSchema, KvRecordStore } from "./kv-record-store";
+import {
+  assertKeyPrefix,
+  type KvRecordEntry,
+  type KvRecordSchema,
+  type KvRecordStore,
+} from "./kv-record-store";
 
 export interface InMemoryKvRecordStoreOptions<T> {
   schema: KvRecordSchema<T>;
@@ -71,6 +76,16 @@ export function createInMemoryKvRecordStore<T>({
       return live(key)?.revision === revision ? write(key, value) : null;
     },
 
+    async erase(key) {
+      const existed = live(key) !== undefined;
+      entries.delete(key);
+      if (existed) changes.emit(key);
+      return existed;
+    },
+    async keys(prefix) {
+      assertKeyPrefix(prefix);
+      return [...entries.keys()].filter((key) => key.startsWith(prefix) && live(key));
+    },
     async waitForChange(key, revision, timeoutMs) {
       if ((live(key)?.revision ?? revision) !== revision) return;
       await new Promise<void>((resolve) => {

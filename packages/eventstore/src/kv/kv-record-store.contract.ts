@@ -85,6 +85,40 @@ export function kvRecordStoreContract(name: string, open: () => Promise<KvRecord
       expect((await store.get(key))?.value.state).toBe("closed");
     });
 
+    it("erases a record for good: gone, free to create again, and erasing it twice is a no-op", async () => {
+      const store = await open();
+      const key = freshKey();
+      await store.create(key, note("a"));
+      expect(await store.erase(key)).toBe(true);
+      expect(await store.get(key)).toBeNull();
+      expect(await store.erase(key)).toBe(false);
+      expect(await store.erase(freshKey())).toBe(false);
+      expect(await store.create(key, note("b"))).not.toBeNull();
+    });
+
+    it("erases the latest revision of an updated record", async () => {
+      const store = await open();
+      const key = freshKey();
+      const first = (await store.create(key, note("a")))!;
+      await store.update(key, note("a", "closed"), first);
+      expect(await store.erase(key)).toBe(true);
+      expect(await store.get(key)).toBeNull();
+    });
+
+    it("lists the keys under a prefix, without erased ones or those of other prefixes", async () => {
+      const store = await open();
+      const base = `p${freshKey()}`;
+      await store.create(`${base}.x.1`, note("a"));
+      await store.create(`${base}.x.2`, note("b"));
+      await store.create(`${base}.y.1`, note("c"));
+      await store.create(`${base}x.1`, note("d"));
+      await store.erase(`${base}.x.2`);
+      expect((await store.keys(`${base}.x.`)).sort()).toEqual([`${base}.x.1`]);
+      expect((await store.keys(`${base}.`)).sort()).toEqual([`${base}.x.1`, `${base}.y.1`]);
+      expect(await store.keys(`${base}.z.`)).toEqual([]);
+      await expect(store.keys(base)).rejects.toThrow(TypeError);
+    });
+
     it("stops waiting after the timeout when nothing changes", async () => {
       const store = await open();
       const key = freshKey();

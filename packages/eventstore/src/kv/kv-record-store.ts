@@ -22,7 +22,23 @@ export interface KvRecordStore<T> {
   update(key: string, value: T, revision: number): Promise<number | null>;
   /** Resolves when the record moves past `revision`, or after `timeoutMs`, whichever comes first. */
   waitForChange(key: string, revision: number, timeoutMs: number): Promise<void>;
+  /**
+   * Removes the record for good: no tombstone, and its bytes overwritten on the server's disk (an
+   * update or a KV delete/purge only unlinks the old bytes, which stay readable in the store's files
+   * until compaction). True when there was a record. Only the latest revision is erased, so a record
+   * that must be erasable is written once and never updated.
+   */
+  erase(key: string): Promise<boolean>;
+  /** The keys that start with `prefix` (which ends with "."), in no particular order. */
+  keys(prefix: string): Promise<string[]>;
 }
 
 /** The zod schema of a store's values: what a write must satisfy and what a read is checked against. */
 export type KvRecordSchema<T> = z.ZodType<T>;
+
+/** Throws unless `prefix` is a whole number of key tokens: non-empty and ending with ".". */
+export function assertKeyPrefix(prefix: string): void {
+  if (!/^[-/_=.a-zA-Z0-9]*\.$/.test(prefix) || prefix.startsWith(".")) {
+    throw new TypeError(`a key prefix is whole tokens ending with ".", got ${JSON.stringify(prefix)}`);
+  }
+}

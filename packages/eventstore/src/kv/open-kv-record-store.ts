@@ -1,10 +1,17 @@
 import { JetStreamApiError, type JetStreamClient, StorageType } from "@nats-io/jetstream";
 import { type KV, type KvEntry, Kvm, KvWatchInclude } from "@nats-io/kv";
-import type { KvRecordEntry, KvRecordSchema, KvRecordStore } from "./kv-record-store";
+import {
+  assertKeyPrefix,
+  type KvRecordEntry,
+  type KvRecordSchema,
+  type KvRecordStore,
+} from "./kv-record-store";
 import { KvRecordUnreadableError } from "./kv-record-unreadable-error";
 
 /** JetStream's "wrong last sequence": the key exists, or changed since the revision we named. */
 const WRONG_LAST_SEQUENCE = 10071;
+/** JetStream's "no message found": the revision we meant to erase is gone already. */
+const NO_MESSAGE_FOUND = 10037;
 
 export interface KvRecordStoreOptions<T> {
   bucket: string;
@@ -51,7 +58,34 @@ export async function openKvRecordStore<T>(
     update: (key, value, revision) => orNull(async () => kv.update(key, encode(value), revision)),
 
     waitForChange: (key, revision, timeoutMs) => waitForChange(kv, key, revision, timeoutMs),
+    erase: (key) => erase(js, kv, `KV_${bucket}`, key),
+    async keys(prefix) {
+      assertKeyPrefix(prefix);
+      const keys: string[] = [];
+      for await (const key of await kv.keys(`${prefix}>`)) keys.push(key);
+      return keys;
+    },
   };
+}
+
+/**
+ * Deletes the key's message with the server's secure erase, which overwrites it on disk; a KV delete
+ * or purge would only add a marker and unlink the old bytes. Measured on nats-server 2.9.10 (file
+ * storage): after this, neither the value nor the key's subject is found in the stream's files.
+ */
+async function erase(js: JetStreamClient, kv: KV, stream: string, key: string): Promise<boolean> {
+  const jsm = await js.jetstreamManager();
+  for (let attempt = 1; ; attempt++) {
+    const entry = await kv.get(key);
+    if (entry?.operation !== "PUT") return false;
+    try {
+      return await jsm.streams.deleteMessage(stream, entry.revision, true);
+    } catch (err) {
+      // Rewritten or erased by someone else since we read it: look again.
+      if (attempt < 3 && err instanceof JetStreamApiError && err.code === NO_MESSAGE_FOUND) continue;
+      throw err;
+    }
+  }
 }
 
 function decode<T>(entry: KvEntry, schema: KvRecordSchema<T>, store: string): T {
