@@ -2,8 +2,15 @@ import { z } from "zod";
 import { FailureCategory } from "./events/failure-category";
 import { Stage } from "./events/stage";
 
-/** The statuses a request moves through, in order, plus `failed`. */
-export const RequestStatusName = z.enum(["pending", "captioned", "generated", "notified", "failed"]);
+/** The statuses a request moves through, in order, plus `failed`, and `erased` once it is forgotten. */
+export const RequestStatusName = z.enum([
+  "pending",
+  "captioned",
+  "generated",
+  "notified",
+  "failed",
+  "erased",
+]);
 export type RequestStatusName = z.infer<typeof RequestStatusName>;
 
 /** 202 body of POST /api/v1/register. */
@@ -37,6 +44,7 @@ export type ModelProvenance = z.infer<typeof ModelProvenance>;
 export const RequestStatusResponse = z.object({
   id: z.uuid(),
   status: RequestStatusName,
+  /** Masked ("n***@example.com"), or "erased" once the person's data is erased. */
   email: z.string(),
   caption: z.string().nullable(),
   captionedBy: ModelProvenance.nullable().meta({
@@ -46,6 +54,10 @@ export const RequestStatusResponse = z.object({
   generatedBy: ModelProvenance.nullable().meta({
     description: "The model that made the new image; null until generated",
   }),
+  /** When the retention sweep removed the images (the image link then answers 410), else null. */
+  imageExpiredAt: z.iso.datetime({ offset: true }).nullable(),
+  /** When an operator erased the person's data (`reimagine forget`), else null. */
+  erasedAt: z.iso.datetime({ offset: true }).nullable(),
   error: RequestError.nullable(),
   createdAt: z.iso.datetime({ offset: true }),
   updatedAt: z.iso.datetime({ offset: true }),

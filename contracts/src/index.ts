@@ -1,6 +1,7 @@
 export * from "./api";
 export { maskEmail } from "./domain/mask-email";
 export {
+  type ContactRef,
   dueRunStage,
   dueStage,
   evolveRequest,
@@ -24,11 +25,13 @@ export * from "./email-address";
 export * from "./envelope";
 export * from "./events/caption-produced";
 export * from "./events/domain-event";
+export * from "./events/erasure";
 export * from "./events/failure-category";
 export * from "./events/failure-notified";
 export * from "./events/image-generated";
 export * from "./events/image-submitted";
 export * from "./events/new-event";
+export * from "./events/personal-data";
 export * from "./events/registry";
 export * from "./events/retry-requested";
 export * from "./events/stage";

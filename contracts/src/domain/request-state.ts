@@ -1,7 +1,16 @@
 import type { RequestStatusName } from "../api";
 import type { AnyDomainEvent } from "../events/domain-event";
 import { type FailureCategory, type FailureFacts, failureCategoryOf } from "../events/failure-category";
+import type { PersonalDataField, SealedData } from "../events/personal-data";
 import type { Stage } from "../events/stage";
+import { maskEmail } from "./mask-email";
+
+/**
+ * How a request refers to its person: the sealed data, opened with the request's key where the
+ * address is needed; or, for a version-1 request that wrote its address in clear text, only the
+ * masked form, so that no clear address leaves the log (nor reaches the read model).
+ */
+export type ContactRef = { sealed: SealedData } | { masked: string };
 
 /**
  * Where telling the person of a failure stands: `due` once a caption or generation failed for
@@ -16,7 +25,8 @@ export interface RequestState {
   /** False until ImageSubmitted: nothing else can come first. */
   submitted: boolean;
   status: RequestStatusName;
-  email: string | null;
+  /** Null before ImageSubmitted and once the person's data is erased. */
+  contact: ContactRef | null;
   originalKey: string | null;
   originalContentType: string | null;
   caption: string | null;
@@ -30,6 +40,10 @@ export interface RequestState {
   /** The last failure: `message` is the event's full reason (operators only), `category` is public. */
   error: { stage: Stage; category: FailureCategory; message: string; attempts: number } | null;
   failureNotice: FailureNoticeState | null;
+  /** When the retention sweep removed the images; no stage runs after that. */
+  imagesExpiredAt: string | null;
+  /** When the person's data was erased; the request then stays `erased` whatever follows. */
+  erasedAt: string | null;
   /** How many operator retries each stage has had: part of a re-run's identity. */
   retries: Record<Stage, number>;
   createdAt: string | null;
@@ -43,7 +57,7 @@ export function initialRequestState(requestId: string): RequestState {
     requestId,
     submitted: false,
     status: "pending",
-    email: null,
+    contact: null,
     originalKey: null,
     originalContentType: null,
     caption: null,
@@ -56,6 +70,8 @@ export function initialRequestState(requestId: string): RequestState {
     notificationMessageId: null,
     error: null,
     failureNotice: null,
+    imagesExpiredAt: null,
+    erasedAt: null,
     retries: { caption: 0, generation: 0, notification: 0 },
     createdAt: null,
     updatedAt: null,
@@ -77,13 +93,15 @@ export function evolveRequest(state: RequestState, event: AnyDomainEvent): Reque
     updatedAt: event.occurredAt,
     history: [...state.history, { type: event.type, at: event.occurredAt }],
   };
+  // Erasure is final: what comes after it is history, never data again.
+  if (state.erasedAt !== null) return s;
   switch (event.type) {
     case "ImageSubmitted":
       return {
         ...s,
         submitted: true,
         status: "pending",
-        email: event.data.email,
+        contact: contactOf(event.data.personal),
         originalKey: event.data.originalKey,
         originalContentType: event.data.contentType,
         createdAt: event.occurredAt,
@@ -128,7 +146,46 @@ export function evolveRequest(state: RequestState, event: AnyDomainEvent): Reque
       return { ...s, failureNotice: "sent" };
     case "FailureNotificationFailed":
       return { ...s, failureNotice: "failed" };
+    case "ImagesExpired": {
+      // A stage still due can never run without its images: the request fails instead of waiting.
+      const stage = dueStage(s);
+      return {
+        ...s,
+        imagesExpiredAt: event.occurredAt,
+        ...(stage
+          ? {
+              status: "failed" as const,
+              error: {
+                stage,
+                category: "input-missing" as const,
+                message: "the images expired before this stage ran",
+                attempts: 0,
+              },
+            }
+          : {}),
+      };
+    }
+    case "ErasureCompleted":
+      // The caption describes the photo and a failure reason may quote the mail server: both go too.
+      return {
+        ...s,
+        status: "erased",
+        erasedAt: event.occurredAt,
+        contact: null,
+        originalKey: null,
+        caption: null,
+        generatedImageKey: null,
+        error: null,
+        // nobody is told anything any more
+        failureNotice: null,
+      };
   }
+}
+
+function contactOf(personal: PersonalDataField): ContactRef | null {
+  if ("sealed" in personal) return { sealed: personal.sealed };
+  if ("clear" in personal) return { masked: maskEmail(personal.clear.email) };
+  return null;
 }
 
 function failure(stage: Stage, data: FailureFacts & { reason: string; attempts: number }) {
@@ -144,7 +201,7 @@ export function foldRequest(requestId: string, events: Iterable<AnyDomainEvent>)
 
 /** The stage that should run next for this request, or null when none is due. */
 export function dueStage(state: RequestState): Stage | null {
-  if (!state.submitted) return null;
+  if (!state.submitted || state.imagesExpiredAt !== null) return null;
   switch (state.status) {
     case "pending":
       return "caption";

@@ -81,6 +81,55 @@ describe("request state", () => {
     expect(failedStage(f)).toBe("generation");
   });
 
+  it("keeps the address only sealed, or masked for a version-1 request", () => {
+    const sealed = given(submitted).contact;
+    expect(sealed && "sealed" in sealed && sealed.sealed.keyId).toBe(id);
+    const legacy = {
+      ...submitted,
+      data: { ...submitted.data, personal: { clear: { email: "ann@example.com" } } },
+    };
+    expect(given(legacy).contact).toEqual({ masked: "a***@example.com" });
+  });
+
+  it("an erasure is final: erased, no address, caption, image or error, nothing due, whatever follows", () => {
+    const erased = newEvent(
+      "ErasureCompleted",
+      id,
+      { requestedBy: "ops", keyErased: true, removed: [], clearTextInLog: false },
+      meta(genFailed),
+    );
+    const s = given(submitted, captioned, genFailed, erased, retry);
+    expect(s).toMatchObject({
+      status: "erased",
+      erasedAt: erased.occurredAt,
+      contact: null,
+      caption: null,
+      originalKey: null,
+      generatedImageKey: null,
+      error: null,
+    });
+    expect([dueStage(s), failedStage(s)]).toEqual([null, null]);
+    expect(s.history.map((h) => h.type).slice(-2)).toEqual(["ErasureCompleted", "RetryRequested"]);
+  });
+
+  it("expired images end the flow: a finished request keeps its status, a pending one fails", () => {
+    const expired = (cause: AnyDomainEvent) =>
+      newEvent("ImagesExpired", id, { retentionDays: 30, removed: [] }, meta(cause));
+    const done = given(submitted, captioned, generated, notified, expired(notified));
+    expect([done.status, done.imagesExpiredAt, dueStage(done)]).toEqual([
+      "notified",
+      expect.any(String),
+      null,
+    ]);
+    expect(done.generatedImageKey).toBe(`${id}/generated.png`);
+    const stuck = given(submitted, captioned, expired(captioned));
+    expect(stuck).toMatchObject({
+      status: "failed",
+      error: { stage: "generation", message: "the images expired before this stage ran", attempts: 0 },
+    });
+    expect(dueStage(stuck)).toBeNull();
+  });
+
   it("a retry makes the failed stage due again and counts the retry", () => {
     const r = given(submitted, captioned, genFailed, retry);
     expect([r.status, r.error, dueStage(r), r.retries.generation]).toEqual([

@@ -25,6 +25,33 @@ describe("parseEvent", () => {
     });
   });
 
+  it("upcasts a version-1 ImageSubmitted (clear-text address) to version 2 with the address as `clear`", () => {
+    const image = {
+      originalKey: "k/original.jpg",
+      contentType: "image/jpeg",
+      bytes: 10,
+      width: 2,
+      height: 2,
+      sha256: "b".repeat(64),
+    };
+    const event = parseEvent({
+      ...envelope,
+      type: "ImageSubmitted",
+      schemaVersion: 1,
+      data: { email: "nina@example.com", ...image },
+    });
+    expect(event.schemaVersion).toBe(2);
+    expect(event.data).toEqual({ personal: { clear: { email: "nina@example.com" } }, ...image });
+    expect(() =>
+      parseEvent({
+        ...envelope,
+        type: "ImageSubmitted",
+        schemaVersion: 2,
+        data: { personal: { what: 1 }, ...image },
+      }),
+    ).toThrowError(InvalidEventError);
+  });
+
   it("reads the current version unchanged", () => {
     const data = { caption: "a cat", model: "m", provider: "offline", latencyMs: 4 };
     expect(parseEvent({ ...envelope, type: "CaptionProduced", schemaVersion: 2, data }).data).toEqual(data);

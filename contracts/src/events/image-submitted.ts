@@ -1,16 +1,28 @@
 import { z } from "zod";
+import { PersonalDataField } from "./personal-data";
 
 export const ImageContentType = z.enum(["image/jpeg", "image/png", "image/webp"]);
 export type ImageContentType = z.infer<typeof ImageContentType>;
 
-/** A person uploaded a photo; the original is already stored under originalKey. */
-export const ImageSubmittedV1 = z.object({
-  email: z.email().max(254),
+const image = {
   originalKey: z.string().min(1).max(1024),
   contentType: ImageContentType,
   bytes: z.number().int().positive(),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
-});
-export type ImageSubmitted = z.infer<typeof ImageSubmittedV1>;
+};
+
+/**
+ * Version 1 (before erasure existed) held the email address in clear text. It is kept so that old
+ * logs still read; upcastImageSubmittedV1 turns it into version 2 with the address as `clear`.
+ */
+export const ImageSubmittedV1 = z.object({ email: z.email().max(254), ...image });
+
+/** A person uploaded a photo; the original is already stored under originalKey. */
+export const ImageSubmittedV2 = z.object({ personal: PersonalDataField, ...image });
+export type ImageSubmitted = z.infer<typeof ImageSubmittedV2>;
+
+export function upcastImageSubmittedV1({ email, ...rest }: z.infer<typeof ImageSubmittedV1>): ImageSubmitted {
+  return { personal: { clear: { email } }, ...rest };
+}

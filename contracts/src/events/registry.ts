@@ -1,8 +1,9 @@
 import type { z } from "zod";
 import { CaptionProducedV1, CaptionProducedV2, upcastCaptionProducedV1 } from "./caption-produced";
+import { ErasureCompletedV1, ImagesExpiredV1 } from "./erasure";
 import { FailureNotificationFailedV1, FailureNotifiedV1 } from "./failure-notified";
 import { ImageGeneratedV1 } from "./image-generated";
-import { ImageSubmittedV1 } from "./image-submitted";
+import { ImageSubmittedV1, ImageSubmittedV2, upcastImageSubmittedV1 } from "./image-submitted";
 import { RetryRequestedV1 } from "./retry-requested";
 import { CaptionFailedV1, GenerationFailedV1, NotificationFailedV1 } from "./stage-failed";
 import { UserNotifiedV1 } from "./user-notified";
@@ -24,7 +25,11 @@ function define<S extends Schema>(d: EventDefinition<S>): EventDefinition<S> {
 }
 
 export const eventDefinitions = {
-  ImageSubmitted: define({ version: 1, schema: ImageSubmittedV1 }),
+  ImageSubmitted: define({
+    version: 2,
+    schema: ImageSubmittedV2,
+    legacy: { 1: { schema: ImageSubmittedV1, upcast: upcastImageSubmittedV1 } },
+  }),
   CaptionProduced: define({
     version: 2,
     schema: CaptionProducedV2,
@@ -38,6 +43,8 @@ export const eventDefinitions = {
   RetryRequested: define({ version: 1, schema: RetryRequestedV1 }),
   FailureNotified: define({ version: 1, schema: FailureNotifiedV1 }),
   FailureNotificationFailed: define({ version: 1, schema: FailureNotificationFailedV1 }),
+  ErasureCompleted: define({ version: 1, schema: ErasureCompletedV1 }),
+  ImagesExpired: define({ version: 1, schema: ImagesExpiredV1 }),
 } as const;
 
 type Definitions = typeof eventDefinitions;

@@ -1,6 +1,6 @@
 import { newEvent } from "@reimagine/contracts";
 import { InMemoryEventStore } from "@reimagine/eventstore";
-import { captionProduced, imageSubmitted, newRequestId } from "@reimagine/testing";
+import { captionProduced, fixtureVault, imageSubmitted, newRequestId } from "@reimagine/testing";
 import { describe, expect, it } from "vitest";
 import { exportLog, InvalidArchiveError, importLog, StoreNotEmptyError } from "./log-archive";
 import { NotFailedError, requestRetry } from "./request-retry";
@@ -24,7 +24,7 @@ describe("requestTimeline", () => {
   it("lists every event in order with stage, summary and ids, masking the email", async () => {
     const store = new InMemoryEventStore();
     const { id, submitted, failed } = await failedRequest(store);
-    const lines = await requestTimeline(store, id);
+    const lines = await requestTimeline(store, fixtureVault, id);
     expect(lines.map((l) => [l.type, l.stage])).toEqual([
       ["ImageSubmitted", "submission"],
       ["CaptionFailed", "caption"],
@@ -37,9 +37,9 @@ describe("requestTimeline", () => {
   });
 
   it("refuses an unknown request", async () => {
-    await expect(requestTimeline(new InMemoryEventStore(), newRequestId())).rejects.toBeInstanceOf(
-      UnknownRequestError,
-    );
+    await expect(
+      requestTimeline(new InMemoryEventStore(), fixtureVault, newRequestId()),
+    ).rejects.toBeInstanceOf(UnknownRequestError);
   });
 });
 

@@ -1,5 +1,4 @@
 import type { AnyDomainEvent, Stage } from "@reimagine/contracts";
-import { maskEmail } from "@reimagine/contracts";
 
 /** How an operator reads one event: which stage it belongs to and its key data in a line. */
 export interface EventLine {
@@ -7,14 +6,17 @@ export interface EventLine {
   id: string;
   type: string;
   at: string;
-  stage: Stage | "submission";
+  stage: Stage | "submission" | "erasure" | "retention";
   summary: string;
   correlationId: string;
   causationId: string;
 }
 
-/** A one-line, human summary of an event's key data (never the full email address). */
-export function describeEvent(event: AnyDomainEvent, position: number): EventLine {
+/**
+ * A one-line, human summary of an event's key data. The address is never in an event in a form to
+ * show, so the caller passes how to show it: masked, or "erased".
+ */
+export function describeEvent(event: AnyDomainEvent, position: number, shown: { email: string }): EventLine {
   const base = {
     position,
     id: event.id,
@@ -29,7 +31,7 @@ export function describeEvent(event: AnyDomainEvent, position: number): EventLin
       return {
         ...base,
         stage: "submission",
-        summary: `${d.contentType} ${d.width}×${d.height}, ${d.bytes} bytes, for ${maskEmail(d.email)}`,
+        summary: `${d.contentType} ${d.width}×${d.height}, ${d.bytes} bytes, for ${shown.email}`,
       };
     }
     case "CaptionProduced":
@@ -82,6 +84,24 @@ export function describeEvent(event: AnyDomainEvent, position: number): EventLin
         ...base,
         stage: event.data.stage,
         summary: `retry of ${event.data.stage} requested by ${event.data.requestedBy}${event.data.reason ? `: ${event.data.reason}` : ""}`,
+      };
+    case "ErasureCompleted": {
+      const d = event.data;
+      const key = d.keyErased ? "data key erased" : "no data key to erase";
+      const kept = d.clearTextInLog
+        ? "; the log keeps the address in clear text (a version-1 ImageSubmitted)"
+        : "";
+      return {
+        ...base,
+        stage: "erasure",
+        summary: `personal data erased by ${d.requestedBy}: ${key}, ${d.removed.length} object(s) removed${kept}`,
+      };
+    }
+    case "ImagesExpired":
+      return {
+        ...base,
+        stage: "retention",
+        summary: `images removed after ${event.data.retentionDays} day(s): ${event.data.removed.length} object(s)`,
       };
   }
 }

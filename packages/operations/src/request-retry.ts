@@ -17,6 +17,15 @@ export class NotFailedError extends Error {
   }
 }
 
+/** The request's images expired (retention): no stage can run again. */
+export class ImagesExpiredError extends Error {
+  override readonly name = "ImagesExpiredError";
+  readonly code = "IMAGES_EXPIRED";
+  constructor(readonly requestId: string) {
+    super(`the images of request ${requestId} have expired; it cannot be retried`);
+  }
+}
+
 /**
  * Appends RetryRequested for the stage that failed, so that stage's handler runs again.
  * Guarded by the request's version: two operators retrying at once produce one retry. An event
@@ -36,6 +45,7 @@ export async function requestRetry(
       requestId,
       history.events.map((s) => s.event),
     );
+    if (state.imagesExpiredAt) throw new ImagesExpiredError(requestId);
     const stage = failedStage(state);
     if (!stage) throw new NotFailedError(requestId, state.status);
     first ??= { stage, retries: state.retries[stage] };

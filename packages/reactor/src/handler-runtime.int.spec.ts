@@ -177,7 +177,11 @@ describe("HandlerRuntime on a real NATS", () => {
   it("on stop lets in-flight work finish, and hands back what outlives the grace period", async () => {
     const finished: { id: string; by: string }[] = [];
     const work = (by: string) => async (s: StoredEvent, ctx: HandlerContext) => {
-      if (by === "first" && s.event.type === "ImageSubmitted" && s.event.data.email.startsWith("slow")) {
+      if (
+        by === "first" &&
+        s.event.type === "ImageSubmitted" &&
+        s.event.data.originalKey.startsWith("slow/")
+      ) {
         // a long call that honours the abort signal, as the AI and mail calls do
         await new Promise((_, reject) =>
           ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason)),
@@ -188,8 +192,8 @@ describe("HandlerRuntime on a real NATS", () => {
     };
     const first = recordingHandler(work("first"));
     const firstRuntime = await run(first, { graceMs: 500 });
-    const quick = imageSubmitted(newRequestId(), { email: "quick@example.com" });
-    const slow = imageSubmitted(newRequestId(), { email: "slow@example.com" });
+    const quick = imageSubmitted(newRequestId(), { originalKey: "quick/original.jpg" });
+    const slow = imageSubmitted(newRequestId(), { originalKey: "slow/original.jpg" });
     await t.store.append(quick.requestId, [quick], "no_stream");
     await t.store.append(slow.requestId, [slow], "no_stream");
     await waitFor(() => first.seen.length === 2);

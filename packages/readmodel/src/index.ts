@@ -30,6 +30,7 @@ export {
   findRequestRows,
   listFailedRequests,
   listRequestRows,
+  listRequestsToExpire,
   REQUESTS_TABLE,
   upsertRequestRows,
 } from "./request-repository";

@@ -83,6 +83,7 @@ describe("rebuildProjection", () => {
     }
     expect(await tablesLike(t, "requests%")).toEqual(["requests"]);
     expect(await indexesOf(t, "requests")).toEqual([
+      "requests_created_at_idx",
       "requests_pkey",
       "requests_status_idx",
       "requests_updated_at_idx",

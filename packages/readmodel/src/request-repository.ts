@@ -52,7 +52,7 @@ export async function upsertRequestRows(
       oc.column("request_id").doUpdateSet((eb) => ({
         submitted: eb.ref("excluded.submitted"),
         status: eb.ref("excluded.status"),
-        email: eb.ref("excluded.email"),
+        contact: eb.ref("excluded.contact"),
         original_key: eb.ref("excluded.original_key"),
         original_content_type: eb.ref("excluded.original_content_type"),
         caption: eb.ref("excluded.caption"),
@@ -66,6 +66,8 @@ export async function upsertRequestRows(
         error: eb.ref("excluded.error"),
         failure_notice: eb.ref("excluded.failure_notice"),
         retries: eb.ref("excluded.retries"),
+        images_expired_at: eb.ref("excluded.images_expired_at"),
+        erased_at: eb.ref("excluded.erased_at"),
         history: eb.ref("excluded.history"),
         created_at: eb.ref("excluded.created_at"),
         updated_at: eb.ref("excluded.updated_at"),
@@ -107,4 +109,23 @@ export async function listFailedRequests(
   if (options.limit !== undefined) query = query.limit(options.limit);
   const rows = await query.orderBy("updated_at").orderBy("request_id").execute();
   return rows.map(toRequestState);
+}
+
+/**
+ * Requests submitted before `createdBefore` whose images are neither expired nor erased, in
+ * request-id order after `after`: the retention sweep's candidates (the log has the last word).
+ */
+export async function listRequestsToExpire(
+  db: Kysely<Database>,
+  options: { createdBefore: Date; after?: string; limit: number },
+): Promise<string[]> {
+  let query = db
+    .selectFrom(REQUESTS_TABLE)
+    .select("request_id")
+    .where("created_at", "<", options.createdBefore)
+    .where("images_expired_at", "is", null)
+    .where("erased_at", "is", null);
+  if (options.after) query = query.where("request_id", ">", options.after);
+  const rows = await query.orderBy("request_id").limit(options.limit).execute();
+  return rows.map((r) => r.request_id);
 }

@@ -7,7 +7,7 @@ export function toRequestRow(state: RequestState, lastPosition: number): NewRequ
     request_id: state.requestId,
     submitted: state.submitted,
     status: state.status,
-    email: state.email,
+    contact: JSON.stringify(state.contact),
     original_key: state.originalKey,
     original_content_type: state.originalContentType,
     caption: state.caption,
@@ -21,6 +21,8 @@ export function toRequestRow(state: RequestState, lastPosition: number): NewRequ
     error: JSON.stringify(state.error),
     failure_notice: state.failureNotice,
     retries: JSON.stringify(state.retries),
+    images_expired_at: state.imagesExpiredAt,
+    erased_at: state.erasedAt,
     history: JSON.stringify(state.history),
     created_at: state.createdAt,
     // A row exists only once an event touched the request, and every event sets updatedAt.
@@ -38,7 +40,7 @@ export function toRequestState(row: RequestRow): RequestState {
     requestId: row.request_id,
     submitted: row.submitted,
     status: row.status,
-    email: row.email,
+    contact: row.contact ?? null,
     originalKey: row.original_key,
     originalContentType: row.original_content_type,
     caption: row.caption,
@@ -52,8 +54,12 @@ export function toRequestState(row: RequestRow): RequestState {
     error: row.error,
     failureNotice: row.failure_notice,
     retries: row.retries,
-    createdAt: row.created_at ? row.created_at.toISOString() : null,
+    imagesExpiredAt: iso(row.images_expired_at),
+    erasedAt: iso(row.erased_at),
+    createdAt: iso(row.created_at),
     updatedAt: row.updated_at.toISOString(),
     history: row.history,
   };
 }
+
+const iso = (at: Date | null): string | null => (at ? at.toISOString() : null);

@@ -1,4 +1,4 @@
-import type { FailureNoticeState, RequestState, RequestStatusName } from "@reimagine/contracts";
+import type { ContactRef, FailureNoticeState, RequestState, RequestStatusName } from "@reimagine/contracts";
 import type { ColumnType, Insertable, Selectable } from "kysely";
 
 /** A jsonb column: written as a JSON string (pg would turn a JS array into a Postgres array), read parsed. */
@@ -12,7 +12,8 @@ export interface RequestsTable {
   request_id: string;
   submitted: boolean;
   status: RequestStatusName;
-  email: string | null;
+  /** Sealed data or a masked address: never an address in clear text. */
+  contact: Json<ContactRef | null>;
   original_key: string | null;
   original_content_type: string | null;
   caption: string | null;
@@ -27,6 +28,8 @@ export interface RequestsTable {
   failure_notice: FailureNoticeState | null;
   retries: Json<RequestState["retries"]>;
   history: Json<RequestState["history"]>;
+  images_expired_at: NullableTimestamp;
+  erased_at: NullableTimestamp;
   created_at: NullableTimestamp;
   updated_at: Timestamp;
   /** Position of the last event folded into this row: makes re-applying an event a no-op. */

@@ -57,10 +57,11 @@ describe("verifyProjection", () => {
   it("reports a missing row and a row no event explains", async () => {
     await t.db.deleteFrom("requests").where("request_id", "=", idOf(0)).execute();
     const stranger = newRequestId();
-    await sql`insert into requests select ${stranger}::uuid, submitted, status, email, original_key,
+    await sql`insert into requests select ${stranger}::uuid, submitted, status, original_key,
       original_content_type, caption, caption_provider, caption_model, generated_image_key,
       generated_content_type, generation_provider, notification_message_id, error, retries, history,
-      created_at, updated_at, last_position from requests where request_id = ${idOf(2)}`.execute(t.db);
+      created_at, updated_at, last_position, generation_model, failure_notice, contact, images_expired_at,
+      erased_at from requests where request_id = ${idOf(2)}`.execute(t.db);
     const report = await verifyProjection({ db: t.db, store });
     expect([report.missingRows, report.unexpectedRows, report.checked]).toEqual([[idOf(0)], [stranger], 4]);
     expect(report.differences.map((d) => [d.requestId, d.field])).toEqual([

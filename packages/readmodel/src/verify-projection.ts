@@ -30,7 +30,7 @@ export interface VerifyReport {
 }
 
 const PAGE = 1000;
-const TIMESTAMPS = new Set<keyof RequestState>(["createdAt", "updatedAt"]);
+const TIMESTAMPS = new Set<keyof RequestState>(["createdAt", "updatedAt", "imagesExpiredAt", "erasedAt"]);
 
 /**
  * Compares every row of the requests read model with the fold of its events. Rows and the

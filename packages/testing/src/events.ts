@@ -1,20 +1,26 @@
-import type { AnyDomainEvent, ImageGenerated } from "@reimagine/contracts";
+import type { AnyDomainEvent, ImageGenerated, PersonalDataField } from "@reimagine/contracts";
 import { causedBy, newEvent } from "@reimagine/contracts";
 import { v7 as uuidv7 } from "uuid";
+import { fixtureSealed } from "./fixture-vault";
 
 /** A fresh request id, as the command API makes them. */
 export const newRequestId = (): string => uuidv7();
 
-/** A valid ImageSubmitted for tests, with overridable data. */
+/**
+ * A valid ImageSubmitted for tests, with overridable data. The address is sealed under a key held by
+ * `fixtureVault`, unless `personal` says otherwise (e.g. sealed by a real vault).
+ */
 export function imageSubmitted(
   requestId: string,
-  overrides: Partial<{ email: string; originalKey: string }> = {},
+  overrides: Partial<{ email: string; originalKey: string; personal: PersonalDataField }> = {},
 ) {
   return newEvent(
     "ImageSubmitted",
     requestId,
     {
-      email: overrides.email ?? "person@example.com",
+      personal: overrides.personal ?? {
+        sealed: fixtureSealed(requestId, overrides.email ?? "person@example.com"),
+      },
       originalKey: overrides.originalKey ?? `${requestId}/original.jpg`,
       contentType: "image/jpeg",
       bytes: 1234,
@@ -56,4 +62,15 @@ export function imageGenerated(cause: AnyDomainEvent, overrides: Partial<ImageGe
     causedBy(cause),
     at,
   );
+}
+
+/**
+ * An ImageSubmitted as version 1 wrote it, with the address in clear text: what logs from before
+ * erasure existed hold. Append it to a JetStream store (which upcasts on read); the in-memory store
+ * hands events back as they were given.
+ */
+export function legacyImageSubmitted(requestId: string, email = "person@example.com"): AnyDomainEvent {
+  const current = imageSubmitted(requestId);
+  const { personal: _sealed, ...image } = current.data;
+  return { ...current, schemaVersion: 1, data: { email, ...image } } as unknown as AnyDomainEvent;
 }

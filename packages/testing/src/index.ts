@@ -3,6 +3,7 @@ export * from "./database";
 export * from "./events";
 export * from "./fake-hf-hub";
 export * from "./fake-hf-server";
+export * from "./fixture-vault";
 export * from "./image-fixtures";
 export * from "./nats";
 export * from "./request-flows";

@@ -22,7 +22,7 @@ export interface TestStore {
   nc: NatsConnection;
   store: JetStreamEventStore;
   layout: SubjectLayout;
-  /** Deletes the test's streams and closes the connection. */
+  /** Deletes the test's streams, the KV buckets named after them, and closes the connection. */
   cleanup(): Promise<void>;
 }
 
@@ -40,7 +40,11 @@ export async function openTestStore(options: { duplicateWindowMs?: number } = {}
     layout,
     async cleanup() {
       const jsm = await jetstreamManager(nc);
-      for (const name of [layout.stream, layout.deadLetterStream]) {
+      // `<stream>_keys`, `<stream>_leases`, ...: every bucket a service opens for this stream
+      const buckets: string[] = [];
+      for await (const name of jsm.streams.names())
+        if (name.startsWith(`KV_${layout.stream}_`)) buckets.push(name);
+      for (const name of [layout.stream, layout.deadLetterStream, ...buckets]) {
         await jsm.streams.delete(name).catch(() => undefined);
       }
       await nc.close();

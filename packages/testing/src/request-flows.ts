@@ -1,14 +1,16 @@
-import type { AnyDomainEvent } from "@reimagine/contracts";
+import type { AnyDomainEvent, PersonalDataField } from "@reimagine/contracts";
 import { causedBy, newEvent } from "@reimagine/contracts";
 import type { EventStore, ExpectedVersion, StoredEvent } from "@reimagine/eventstore";
+import type { Vault } from "@reimagine/vault";
 import { captionProduced, imageGenerated, imageSubmitted, newRequestId } from "./events";
 
 /** How a test request's story ends: `generated` stops where the notification is due. */
 export type FlowEnding = "captioned" | "generated" | "notified" | "failed" | "retried";
 
-/** What the person asked with: their email and the caption their image got. */
+/** What the person asked with: their email (or its sealed form) and the caption their image got. */
 export interface FlowRequest {
   email?: string;
+  personal?: PersonalDataField;
   caption?: string;
 }
 
@@ -26,7 +28,10 @@ export function requestFlow(
   let second = 0;
   const at = () => new Date(start.getTime() + 1000 * second++);
   const submitted = {
-    ...imageSubmitted(requestId, { email: request.email }),
+    ...imageSubmitted(requestId, {
+      ...(request.email ? { email: request.email } : {}),
+      ...(request.personal ? { personal: request.personal } : {}),
+    }),
     occurredAt: at().toISOString(),
   };
   const captioned = {
@@ -65,6 +70,21 @@ export function requestFlow(
     at(),
   );
   return [...events, generated, notified];
+}
+
+/**
+ * requestFlow with the address sealed by `vault`: the key bucket that the code under test opens (a
+ * service, the CLI), where the in-memory fixture keys are not.
+ */
+export async function sealedRequestFlow(
+  vault: Vault,
+  ending: FlowEnding = "notified",
+  requestId: string = newRequestId(),
+  start: Date = new Date(),
+  request: FlowRequest = {},
+): Promise<AnyDomainEvent[]> {
+  const sealed = await vault.seal(requestId, { email: request.email ?? "person@example.com" });
+  return requestFlow(ending, requestId, start, { ...request, personal: { sealed } });
 }
 
 /** Interleaves several requests' events the way a busy log would, keeping each request's order. */

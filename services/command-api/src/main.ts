@@ -2,6 +2,7 @@ import { bucketCheck, createBlobStore } from "@reimagine/blobs";
 import { eventStoreCheck, openEventStore } from "@reimagine/eventstore";
 import { runService } from "@reimagine/platform";
 import { databaseCheck } from "@reimagine/readmodel";
+import { openVault } from "@reimagine/vault";
 import { startCommandApi } from "./app/start-command-api";
 import { openIdempotencyStore } from "./idempotency/idempotency-store";
 import { lazyReadModel } from "./status/reconnecting-reader";
@@ -11,10 +12,20 @@ await runService("command-api", async ({ config, logger, own, preflight }) => {
   const blobs = createBlobStore(config);
   const store = own(await openEventStore(config, "command-api"));
   const idempotency = await openIdempotencyStore(store, config);
+  const vault = await openVault(store, { replicas: config.NATS_REPLICAS });
   const readModel = own(lazyReadModel(config, logger));
   own(
     await startCommandApi(
-      { config, store, blobs, reader: readModel.reader, readModel: readModel.admin, idempotency, logger },
+      {
+        config,
+        store,
+        blobs,
+        vault,
+        reader: readModel.reader,
+        readModel: readModel.admin,
+        idempotency,
+        logger,
+      },
       { port: config.PORT, host: config.HOST, graceMs: config.SHUTDOWN_GRACE_MS },
     ),
   );

@@ -6,12 +6,15 @@ import {
   type EventHandler,
   type HandlerContext,
 } from "@reimagine/reactor";
+import type { Vault } from "@reimagine/vault";
 import type { ExactlyOnceMailer } from "./exactly-once-mailer";
-import { deliverOnce, mailGiveUp } from "./mail-step";
+import { deliverOnce, mailGiveUp, recipientOf } from "./mail-step";
 import { failureMail, type NotificationMailOptions } from "./notification-mail";
 
 export interface FailureNoticeHandlerDeps {
   store: EventStore;
+  /** Opens the recipient's address, sealed in ImageSubmitted. */
+  vault: Vault;
   mailer: ExactlyOnceMailer;
   mail: NotificationMailOptions;
   /** The clock that ages failures; tests move it. */
@@ -60,7 +63,7 @@ export function createFailureNoticeHandler(deps: FailureNoticeHandlerDeps): Even
       const sent = await deliverOnce(
         mailer,
         keyOf(due),
-        failureMail(due.state, stage, due.run, deps.mail),
+        failureMail(due.state, await recipientOf(deps.vault, due), stage, due.run, deps.mail),
         ctx,
       );
       return { stage, ...sent };

@@ -3,7 +3,7 @@ import { causedBy, FAILURE_SENTENCES, newEvent } from "@reimagine/contracts";
 import { type EventStore, InMemoryEventStore, type StoredEvent } from "@reimagine/eventstore";
 import { silentLogger } from "@reimagine/platform";
 import { isRetryable } from "@reimagine/reactor";
-import { imageGenerated } from "@reimagine/testing";
+import { fixtureVault, imageGenerated } from "@reimagine/testing";
 import { describe, expect, it } from "vitest";
 import { createInMemoryClaimStore } from "./claims";
 import { ExactlyOnceMailer } from "./exactly-once-mailer";
@@ -33,8 +33,8 @@ function setup(owner = "instance-a", shared?: { claims: ReturnType<typeof create
   const claims = shared?.claims ?? createInMemoryClaimStore();
   const mail = fakeTransport();
   const mailer = new ExactlyOnceMailer({ claims, transport: mail.transport, leaseMs: 30_000, owner });
-  const handler = createFailureNoticeHandler({ store, mailer, mail: MAIL });
-  const notifier = createNotifierHandler({ store, mailer, mail: MAIL });
+  const handler = createFailureNoticeHandler({ store, vault: fixtureVault, mailer, mail: MAIL });
+  const notifier = createNotifierHandler({ store, vault: fixtureVault, mailer, mail: MAIL });
   return { store, claims, mail, mailer, handler, notifier };
 }
 
@@ -105,7 +105,12 @@ describe("failure notice (in memory)", () => {
       leaseMs: 30_000,
       owner: "instance-b",
     });
-    const handlerB = createFailureNoticeHandler({ store: a.store, mailer: mailerB, mail: MAIL });
+    const handlerB = createFailureNoticeHandler({
+      store: a.store,
+      vault: fixtureVault,
+      mailer: mailerB,
+      mail: MAIL,
+    });
     const { id, failed } = await failedRequest(a.store);
 
     const results = await Promise.allSettled([

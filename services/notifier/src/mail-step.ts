@@ -1,6 +1,7 @@
-import type { NotificationFailed } from "@reimagine/contracts";
-import type { HandlerContext } from "@reimagine/reactor";
+import { FailureCategory, type NotificationFailed } from "@reimagine/contracts";
+import type { DueStage, HandlerContext } from "@reimagine/reactor";
 import { stageFailure } from "@reimagine/reactor";
+import { PersonalDataErasedError, personalDataOf, type Vault } from "@reimagine/vault";
 import { ClaimHeldError } from "./claims";
 import type { ExactlyOnceMailer } from "./exactly-once-mailer";
 import { classifySmtpError, InvalidMailInputError, InvalidRecipientError, MailSendError } from "./mail";
@@ -10,6 +11,20 @@ import type { AddressedMail } from "./notification-mail";
 export interface SentMail {
   messageId: string;
   recipientDomain: string;
+}
+
+/**
+ * The recipient's address, opened at use from the request's sealed personal data (or, for a
+ * version-1 request, as its ImageSubmitted wrote it). Once erased there is nobody to write to:
+ * PersonalDataErasedError, which is not retried and records that reason.
+ */
+export async function recipientOf(vault: Vault, due: DueStage): Promise<string> {
+  const personal = await personalDataOf(
+    vault,
+    due.history.events.map((s) => s.event),
+  );
+  if (!personal) throw new PersonalDataErasedError(due.state.requestId);
+  return personal.email;
 }
 
 /**
@@ -63,5 +78,7 @@ export function notificationFailure(error: unknown, attempts: number): Notificat
     const category = classified.transient ? "mail-unavailable" : "email-undeliverable";
     return { reason: classified.reason, attempts: counted, smtpCode: classified.smtpCode, category };
   }
-  return { reason, attempts: counted, smtpCode: null, category: "internal" };
+  // an error that knows what it means for the person (their data was erased) says so
+  const named = FailureCategory.safeParse((error as { category?: unknown } | null)?.category);
+  return { reason, attempts: counted, smtpCode: null, category: named.success ? named.data : "internal" };
 }

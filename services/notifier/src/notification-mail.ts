@@ -6,7 +6,6 @@ import {
 } from "@reimagine/contracts";
 import {
   failureMessageId,
-  InvalidRecipientError,
   notificationMessageId,
   type OutgoingMail,
   parseRecipient,
@@ -33,10 +32,16 @@ export interface AddressedMail {
 export const REQUEST_ID_MAIL_HEADER = "X-Reimagine-Request-Id";
 
 /**
- * The "your image is ready" email of a request, addressed and with its deterministic Message-ID:
- * the caption, the links, and which models made the caption and the image.
+/**
+ * The "your image is ready" email of a request to `email` (opened from its sealed form at use),
+ * with its deterministic Message-ID: the caption, the links, and which models made the caption and
+ * the image.
  */
-export function notificationMail(state: RequestState, options: NotificationMailOptions): AddressedMail {
+export function notificationMail(
+  state: RequestState,
+  email: string,
+  options: NotificationMailOptions,
+): AddressedMail {
   const links = requestLinks(options.publicBaseUrl, state.requestId);
   const by = (model: string | null, provider: string | null) =>
     provider ? { model: model ?? "an unrecorded model", provider } : null;
@@ -47,16 +52,17 @@ export function notificationMail(state: RequestState, options: NotificationMailO
     captionedBy: by(state.captionModel, state.captionProvider),
     generatedBy: by(state.generationModel, state.generationProvider),
   });
-  return addressed(state, options, rendered, notificationMessageId(state.requestId, options.from));
+  return addressed(email, state, options, rendered, notificationMessageId(state.requestId, options.from));
 }
 
 /**
- * The "we could not reimagine your photo" email for the failure of `stage` in its run `run`: which
- * step failed in plain words, the failure's category as the public status words it, and that nothing
- * more will come.
+ * The "we could not reimagine your photo" email to `email` for the failure of `stage` in its run
+ * `run`: which step failed in plain words, the failure's category as the public status words it,
+ * and that nothing more will come.
  */
 export function failureMail(
   state: RequestState,
+  email: string,
   stage: NoticeStage,
   run: number,
   options: NotificationMailOptions,
@@ -71,17 +77,23 @@ export function failureMail(
       : "",
     statusUrl,
   });
-  return addressed(state, options, rendered, failureMessageId(state.requestId, stage, run, options.from));
+  return addressed(
+    email,
+    state,
+    options,
+    rendered,
+    failureMessageId(state.requestId, stage, run, options.from),
+  );
 }
 
 function addressed(
+  email: string,
   state: RequestState,
   options: NotificationMailOptions,
   rendered: RenderedEmail,
   messageId: string,
 ): AddressedMail {
-  if (!state.email) throw new InvalidRecipientError("invalid recipient: the request has no email address");
-  const recipient = parseRecipient(state.email);
+  const recipient = parseRecipient(email);
   return {
     mail: {
       from: options.from,

@@ -8,16 +8,16 @@ const options = {
   publicBaseUrl: "https://reimagine.example.com",
 };
 
-function generatedState(email: string, caption: string) {
+function generatedState(caption: string) {
   const id = newRequestId();
-  return foldRequest(id, requestFlow("generated", id, new Date(), { email, caption }));
+  return foldRequest(id, requestFlow("generated", id, new Date(), { caption }));
 }
 
 describe("notificationMail", () => {
   it("addresses the person, links the image and the status, and marks the message automatic", () => {
-    const state = generatedState("Nina@Example.COM", "a red fox in the snow");
+    const state = generatedState("a red fox in the snow");
     const id = state.requestId;
-    const { mail, recipientDomain } = notificationMail(state, options);
+    const { mail, recipientDomain } = notificationMail(state, "Nina@Example.COM", options);
 
     expect(recipientDomain).toBe("example.com");
     expect(mail).toMatchObject({
@@ -34,7 +34,8 @@ describe("notificationMail", () => {
   });
 
   it("renders the same message for the same request every time (a resend is byte-for-byte the same mail)", () => {
-    const state = generatedState("nina@example.com", "a cat");
-    expect(notificationMail(state, options)).toEqual(notificationMail(state, options));
+    const state = generatedState("a cat");
+    const mail = () => notificationMail(state, "nina@example.com", options);
+    expect(mail()).toEqual(mail());
   });
 });

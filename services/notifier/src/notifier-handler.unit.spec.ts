@@ -3,6 +3,7 @@ import { causedBy, newEvent } from "@reimagine/contracts";
 import { InMemoryEventStore, type StoredEvent } from "@reimagine/eventstore";
 import { silentLogger } from "@reimagine/platform";
 import { type EventHandler, isRetryable } from "@reimagine/reactor";
+import { fixtureVault } from "@reimagine/testing";
 import { describe, expect, it, vi } from "vitest";
 import { ClaimHeldError, claimKey, createInMemoryClaimStore } from "./claims";
 import { ExactlyOnceMailer } from "./exactly-once-mailer";
@@ -37,7 +38,7 @@ function setup(options: { owner?: string; clock?: { now: number } } = {}) {
     owner: options.owner ?? "instance-a",
     now: () => clock.now,
   });
-  const handler = createNotifierHandler({ store, mailer, mail: MAIL });
+  const handler = createNotifierHandler({ store, vault: fixtureVault, mailer, mail: MAIL });
   return { store, claims, clock, mail, mailer, handler };
 }
 
@@ -119,7 +120,12 @@ describe("notifier handler (in memory)", () => {
       leaseMs: LEASE,
       owner: "instance-b",
     });
-    const handlerB = createNotifierHandler({ store: a.store, mailer: mailerB, mail: MAIL });
+    const handlerB = createNotifierHandler({
+      store: a.store,
+      vault: fixtureVault,
+      mailer: mailerB,
+      mail: MAIL,
+    });
     const { id, generated } = await generatedRequest(a.store);
 
     const results = await Promise.allSettled([

@@ -18,6 +18,7 @@ import {
   testNatsUrl,
   waitFor,
 } from "@reimagine/testing";
+import { keyBucketName, openVault, type Vault } from "@reimagine/vault";
 import { simpleParser } from "mailparser";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { claimBucketName, claimKey, openClaimStore } from "./claims";
@@ -58,16 +59,21 @@ function testConfig(overrides: Record<string, string | number> = {}): Config {
 
 describe("notifier (real NATS JetStream, real SMTP sink)", () => {
   let t: TestStore;
+  /** The key bucket the notifier itself opens: requests are sealed there as the API seals them. */
+  let vault: Vault;
   const cleanups: Array<() => Promise<unknown> | unknown> = [];
 
   beforeEach(async () => {
     t = await openTestStore();
+    vault = await openVault(t.store, { replicas: 1 });
   });
   afterEach(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
     cleanups.length = 0;
     const kvm = new Kvm(t.store.js);
-    await (await kvm.open(claimBucketName(t.layout.stream))).destroy().catch(() => undefined);
+    for (const bucket of [claimBucketName(t.layout.stream), keyBucketName(t.layout.stream)]) {
+      await (await kvm.open(bucket)).destroy().catch(() => undefined);
+    }
     await t.cleanup();
   });
 
@@ -155,6 +161,7 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
     });
     cleanups.push(() => notifier.stop());
     const { id, generated } = await generatedRequest(t.store, {
+      vault,
       email: "nina@example.com",
       caption: "a red fox in the snow",
     });
@@ -206,7 +213,7 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
         },
       }),
     });
-    const { id } = await generatedRequest(t.store);
+    const { id } = await generatedRequest(t.store, { vault });
 
     await secondDelivery;
     expect(deliveries).toBe(2);
@@ -222,7 +229,7 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
     await runNotifier(config, transportFor(config), { store: storeB });
 
     const ids = await Promise.all(
-      Array.from({ length: 20 }, async () => (await generatedRequest(t.store)).id),
+      Array.from({ length: 20 }, async () => (await generatedRequest(t.store, { vault })).id),
     );
     for (const id of ids) expect((await outcome(id)).type).toBe("UserNotified");
     await waitFor(() => drained("notifier"), { what: "the notifier consumer to drain" });
@@ -245,7 +252,7 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
     });
 
     const ids = await Promise.all(
-      Array.from({ length: 20 }, async () => (await generatedRequest(t.store)).id),
+      Array.from({ length: 20 }, async () => (await generatedRequest(t.store, { vault })).id),
     );
     for (const id of ids) expect((await outcome(id)).type).toBe("UserNotified");
     // the instance that lost a claim race retries after the winner's lease: wait for both to finish
@@ -264,7 +271,7 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
     const config = smtpNotifierConfig(sink);
     const first = await runNotifier(config, transportFor(config));
     const ids = await Promise.all(
-      Array.from({ length: 5 }, async () => (await generatedRequest(t.store)).id),
+      Array.from({ length: 5 }, async () => (await generatedRequest(t.store, { vault })).id),
     );
     for (const id of ids) await outcome(id);
     await first.stop();
@@ -281,7 +288,7 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
   it("after a crash between the send and the append (claim sent, no event), appends UserNotified without a second email", async () => {
     const sink = await sinkWith();
     const config = smtpNotifierConfig(sink);
-    const { id } = await generatedRequest(t.store);
+    const { id } = await generatedRequest(t.store, { vault });
     const messageId = testMessageId(id);
     // written by a release before the lease protocol: the upgrade keeps its promise
     await openClaimStore(t.store, { replicas: 1 });
@@ -297,7 +304,7 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
   it("after a crash mid-send (claim sending, its owner silent a whole lease), resends once with the same Message-ID", async () => {
     const sink = await sinkWith();
     const config = smtpNotifierConfig(sink);
-    const { id } = await generatedRequest(t.store);
+    const { id } = await generatedRequest(t.store, { vault });
     const messageId = testMessageId(id);
     const claims = await openClaimStore(t.store, { replicas: 1 });
     await claims.create(claimKey(id, 0), leftClaim("held", id));
@@ -316,7 +323,7 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
     });
     const config = smtpNotifierConfig(sink);
     await runNotifier(config, transportFor(config));
-    const { id } = await generatedRequest(t.store);
+    const { id } = await generatedRequest(t.store, { vault });
 
     expect((await outcome(id)).type).toBe("UserNotified");
     expect(sink.attempts).toBe(2);
@@ -330,7 +337,7 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
     });
     const config = smtpNotifierConfig(sink);
     await runNotifier(config, transportFor(config));
-    const { id } = await generatedRequest(t.store, { email: "gone@example.com" });
+    const { id } = await generatedRequest(t.store, { vault, email: "gone@example.com" });
 
     const failed = (await outcome(id)) as DomainEvent<"NotificationFailed">;
     expect(failed.type).toBe("NotificationFailed");
@@ -347,7 +354,7 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
   it("connection refused: retried until attempts run out, then NotificationFailed", async () => {
     const config = testConfig({ SMTP_URL: `smtp://127.0.0.1:${await closedPort()}` });
     await runNotifier(config, transportFor(config));
-    const { id } = await generatedRequest(t.store);
+    const { id } = await generatedRequest(t.store, { vault });
 
     const failed = (await outcome(id)) as DomainEvent<"NotificationFailed">;
     expect(failed.type).toBe("NotificationFailed");
@@ -359,7 +366,7 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
     const sink = await sinkWith({ failNext: { count: 1, code: 552, message: "5.2.2 Mailbox full" } });
     const config = smtpNotifierConfig(sink);
     await runNotifier(config, transportFor(config));
-    const { id } = await generatedRequest(t.store);
+    const { id } = await generatedRequest(t.store, { vault });
     expect((await outcome(id)).type).toBe("NotificationFailed");
 
     await requestRetry(t.store, id, { requestedBy: "operator@example.com" });
@@ -384,7 +391,7 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
     const transport = transportFor(config);
     expect(transport.kind).toBe("outbox");
     await runNotifier(config, transport);
-    const { id } = await generatedRequest(t.store);
+    const { id } = await generatedRequest(t.store, { vault });
 
     const event = (await outcome(id)) as DomainEvent<"UserNotified">;
     expect(event.data.recipientDomain).toBe("example.com");

@@ -1,6 +1,7 @@
 import { type JetStreamEventStore, leaseOwnerId } from "@reimagine/eventstore";
 import type { Config, Logger, Stoppable } from "@reimagine/platform";
 import { type EventHandler, startReactor } from "@reimagine/reactor";
+import { openVault, type Vault } from "@reimagine/vault";
 import { openClaimStore } from "./claims";
 import { ExactlyOnceMailer } from "./exactly-once-mailer";
 import { createFailureNoticeHandler } from "./failure-notice-handler";
@@ -14,6 +15,8 @@ export interface NotifierDeps {
   transport: MailTransport;
   config: Config;
   logger: Logger;
+  /** Where the recipients' addresses are opened; by default the key bucket of the store's stream. */
+  vault?: Vault;
   /** The clock of claim leases; tests move it forward. */
   now?: () => number;
 }
@@ -33,6 +36,7 @@ export async function createNotifier(deps: NotifierDeps): Promise<NotifierHandle
   const { store, transport, config, logger } = deps;
   const publicBaseUrl = publicBaseUrlOf(config);
   const claims = await openClaimStore(store, { replicas: config.NATS_REPLICAS });
+  const vault = deps.vault ?? (await openVault(store, { replicas: config.NATS_REPLICAS }));
   // a claim must outlive the silence NATS tolerates before it redelivers: the same bound
   const leaseMs = config.HANDLER_ACK_WAIT_MS;
   const owner = leaseOwnerId();
@@ -43,8 +47,8 @@ export async function createNotifier(deps: NotifierDeps): Promise<NotifierHandle
   );
   const mail = { from: config.MAIL_FROM, publicBaseUrl };
   return {
-    notification: createNotifierHandler({ store, mailer, mail }),
-    failureNotice: createFailureNoticeHandler({ store, mailer, mail, now: deps.now }),
+    notification: createNotifierHandler({ store, vault, mailer, mail }),
+    failureNotice: createFailureNoticeHandler({ store, vault, mailer, mail, now: deps.now }),
   };
 }
 

@@ -3,3 +3,12 @@ export { observeProjectionLag } from "./projection-lag-gauge";
 export { type Projector, type ProjectorDeps, startProjector } from "./projector";
 export { projectorReadiness } from "./projector-readiness";
 export { ProjectorStoppedError } from "./projector-stopped-error";
+export {
+  createRetentionSweeper,
+  leaseBucketName,
+  type RetentionSweeper,
+  type RetentionSweeperDeps,
+  type RunningRetentionSweeper,
+  startRetentionSweeper,
+  sweepKey,
+} from "./retention-sweeper";

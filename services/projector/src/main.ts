@@ -1,8 +1,10 @@
+import { createBlobStore } from "@reimagine/blobs";
 import { eventStoreCheck, openEventStore } from "@reimagine/eventstore";
 import { runService } from "@reimagine/platform";
 import { createDatabase, databaseCheck } from "@reimagine/readmodel";
 import { startProjector } from "./projector";
 import { projectorReadiness } from "./projector-readiness";
+import { startRetentionSweeper } from "./retention-sweeper";
 
 await runService("projector", async ({ config, logger, own, preflight }) => {
   const database = await createDatabase(config, logger);
@@ -13,5 +15,19 @@ await runService("projector", async ({ config, logger, own, preflight }) => {
     await startProjector({ db: database.db, store, logger, batchSize: config.PROJECTOR_BATCH_SIZE }),
   );
   preflight([eventStoreCheck(store), databaseCheck(async () => database.db, database.describe())]);
+  if (config.RETENTION_DAYS !== undefined) {
+    own(
+      await startRetentionSweeper({
+        store,
+        db: database.db,
+        blobs: createBlobStore(config),
+        buckets: { originals: config.S3_BUCKET_ORIGINALS, generated: config.S3_BUCKET_GENERATED },
+        retentionDays: config.RETENTION_DAYS,
+        intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
+        replicas: config.NATS_REPLICAS,
+        logger,
+      }),
+    );
+  }
   return projectorReadiness({ db: database.db, store, projector });
 });

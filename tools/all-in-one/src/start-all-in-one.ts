@@ -11,8 +11,9 @@ import {
 import { hfTokenChecks } from "@reimagine/inference";
 import { createMailTransport, mailCheck, startNotifier } from "@reimagine/notifier";
 import type { Config, Logger, PreflightCheck, Stoppable } from "@reimagine/platform";
-import { startProjector } from "@reimagine/projector";
+import { startProjector, startRetentionSweeper } from "@reimagine/projector";
 import { createDatabase, databaseCheck, PostgresRequestStateReader } from "@reimagine/readmodel";
+import { openVault } from "@reimagine/vault";
 import { ensureNats } from "./embedded-nats";
 
 /** A running all-in-one: where it listens, what it connected to, and how to stop it all. */
@@ -55,10 +56,25 @@ export async function startAllInOne(base: Config, logger: Logger): Promise<AllIn
     const transport = createMailTransport(config, logger);
     parts.push({ name: "mail transport", stop: () => transport.close() });
     const idempotency = await openIdempotencyStore(store, config);
+    const vault = await openVault(store, { replicas: config.NATS_REPLICAS });
 
     parts.push(
       await startProjector({ db: database.db, store, logger: logger.child({ component: "projector" }) }),
     );
+    if (config.RETENTION_DAYS !== undefined) {
+      parts.push(
+        await startRetentionSweeper({
+          store,
+          db: database.db,
+          blobs,
+          buckets: { originals: config.S3_BUCKET_ORIGINALS, generated: config.S3_BUCKET_GENERATED },
+          retentionDays: config.RETENTION_DAYS,
+          intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
+          replicas: config.NATS_REPLICAS,
+          logger,
+        }),
+      );
+    }
     const stageDeps = { store, blobs, config, logger };
     parts.push(
       await startCaptionHandler({
@@ -75,13 +91,20 @@ export async function startAllInOne(base: Config, logger: Logger): Promise<AllIn
       }),
     );
     parts.push(
-      await startNotifier({ store, transport, config, logger: logger.child({ component: "notifier" }) }),
+      await startNotifier({
+        store,
+        transport,
+        vault,
+        config,
+        logger: logger.child({ component: "notifier" }),
+      }),
     );
     const api = await startCommandApi(
       {
         config,
         store,
         blobs,
+        vault,
         reader: new PostgresRequestStateReader(database.db),
         readModel: { db: async () => database.db },
         idempotency,
@@ -96,6 +119,13 @@ export async function startAllInOne(base: Config, logger: Logger): Promise<AllIn
       { part: "NATS", detail: `${nats.url} (${nats.origin}), stream ${config.NATS_STREAM}` },
       { part: "read model", detail: `${database.kind}: ${database.describe()}` },
       { part: "blobs", detail: blobs.describe() },
+      {
+        part: "retention",
+        detail:
+          config.RETENTION_DAYS === undefined
+            ? "images kept until erased (RETENTION_DAYS unset)"
+            : `images removed ${config.RETENTION_DAYS} day(s) after submission`,
+      },
       { part: "mail", detail: transport.describe() },
       { part: "caption", detail: `${captioner.provider} ${captioner.model}` },
       { part: "generation", detail: `${generator.provider} ${generator.model}` },

@@ -5,11 +5,12 @@ import {
   newRequestId,
   openTestDatabase,
   openTestStore,
-  requestFlow,
+  sealedRequestFlow,
   type TestDatabase,
   type TestStore,
   testDatabaseUrl,
 } from "@reimagine/testing";
+import { openVault } from "@reimagine/vault";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cliAgainst } from "./testing/run-cli-against";
@@ -33,7 +34,9 @@ describe("reimagine CLI with the read model (real NATS and Postgres)", () => {
     const id = newRequestId();
     await t.store.append(
       id,
-      requestFlow("failed", id, new Date(), { email: "nina@example.com" }),
+      await sealedRequestFlow(await openVault(t.store, { replicas: 1 }), "failed", id, new Date(), {
+        email: "nina@example.com",
+      }),
       "no_stream",
     );
     const all: StoredEvent[] = [];

@@ -1,5 +1,6 @@
 import { loadConfig } from "@reimagine/platform";
-import { newRequestId, openTestStore, requestFlow, type TestStore } from "@reimagine/testing";
+import { newRequestId, openTestStore, sealedRequestFlow, type TestStore } from "@reimagine/testing";
+import { openVault } from "@reimagine/vault";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createCliContext } from "./cli-context";
 import { runCli } from "./run-cli";
@@ -18,7 +19,9 @@ describe("reimagine CLI against a real NATS", () => {
     const id = newRequestId();
     await t.store.append(
       id,
-      requestFlow("failed", id, new Date(), { email: "nina@example.com" }),
+      await sealedRequestFlow(await openVault(t.store, { replicas: 1 }), "failed", id, new Date(), {
+        email: "nina@example.com",
+      }),
       "no_stream",
     );
     return id;

@@ -5,6 +5,7 @@ import { deadLettersCommand, requeueCommand } from "./commands/dead-letters";
 import { doctorCommand } from "./commands/doctor";
 import { eventsCommand } from "./commands/events";
 import { exportCommand, importCommand } from "./commands/export-import";
+import { forgetCommand } from "./commands/forget";
 import { replayCommand } from "./commands/replay";
 import { retryCommand } from "./commands/retry";
 import { statusCommand } from "./commands/status";
@@ -15,7 +16,7 @@ import { verifyCommand } from "./commands/verify";
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("reimagine")
     .description(
-      "Operate reimagine: check its setup, audit requests, replay the read model, retry failures, manage dead letters.",
+      "Operate reimagine: check its setup, audit requests, replay the read model, retry failures, manage dead letters, erase personal data.",
     )
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
@@ -68,6 +69,16 @@ export function buildProgram(ctx: CliContext): Command {
     .option("--reason <text>", "why, recorded in the event")
     .option("--by <name>", "who asks, recorded in the event")
     .action((id, o) => retryCommand(ctx, id, o));
+  program
+    .command("forget")
+    .description(
+      "erase a person's data: the request's data key, its images, and the read model shows it erased",
+    )
+    .argument("[id]", "request id")
+    .option("--email <addr>", "every request of this address")
+    .option("--by <name>", "who asks, recorded in the event")
+    .option("--json", "machine-readable output")
+    .action((id, o) => forgetCommand(ctx, id, o));
   const dead = program
     .command("dead-letters")
     .description("events that exhausted their delivery attempts, with the reason")

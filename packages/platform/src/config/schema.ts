@@ -126,6 +126,17 @@ export const ConfigSchema = z.object({
   /** The admin API's own listener, never the public one; loopback by default. */
   ADMIN_PORT: int(3001, 0).pipe(z.number().max(65535)),
   ADMIN_HOST: z.string().default("127.0.0.1"),
+  /** Days a request's images (original and generated) are kept after its submission; unset = forever. */
+  RETENTION_DAYS: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[0-9]+$/, "a whole number of days")
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(36_500))
+      .optional(),
+  ),
+  /** How often the projector process runs the retention sweep (with RETENTION_DAYS). */
+  RETENTION_SWEEP_INTERVAL_MS: int(3_600_000, 60_000),
 
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
   OTEL_SERVICE_NAME: optionalString,

@@ -2,7 +2,7 @@ import { MetricReader } from "@opentelemetry/sdk-metrics";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { newEvent } from "@reimagine/contracts";
 import { HandlerRuntime } from "@reimagine/reactor";
-import { newRequestId, openTestStore, waitFor } from "@reimagine/testing";
+import { fixtureSealed, newRequestId, openTestStore, waitFor } from "@reimagine/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../logging/logger";
 import { startTelemetry, type Telemetry } from "./start-telemetry";
@@ -54,7 +54,7 @@ describe("startTelemetry", () => {
           "ImageSubmitted",
           requestId,
           {
-            email: "a@example.com",
+            personal: { sealed: fixtureSealed(requestId, "a@example.com") },
             originalKey: "k",
             contentType: "image/png",
             bytes: 1,

@@ -10,6 +10,7 @@ import { requestContext } from "../http/request-context";
 import { adminAuth } from "./admin-auth";
 import { mountBulkRetryRoute } from "./bulk-retry-route";
 import { mountDeadLetterRoutes } from "./dead-letter-routes";
+import { mountForgetRoutes } from "./forget-routes";
 import { mountLogArchiveRoutes } from "./log-archive-routes";
 import { mountProjectionRoutes } from "./projection-routes";
 import { mountRequestAdminRoutes } from "./request-admin-routes";
@@ -36,6 +37,7 @@ export function createAdminApi(deps: CommandApiDeps): Hono<AppEnv> | null {
   mountRequestAdminRoutes(admin, deps);
   mountBulkRetryRoute(admin, deps);
   mountDeadLetterRoutes(admin, deps);
+  mountForgetRoutes(admin, deps);
   mountLogArchiveRoutes(admin, deps);
   mountProjectionRoutes(admin, deps);
   app.route(ADMIN_BASE_PATH, admin);

@@ -1,5 +1,6 @@
 import { assertRequestId } from "@reimagine/eventstore";
-import { requestRetry, requestTimeline, UnknownRequestError } from "@reimagine/operations";
+import { redactHistory, requestRetry, requestTimeline, UnknownRequestError } from "@reimagine/operations";
+import { ERASED, personalDataOf } from "@reimagine/vault";
 import type { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app/app-env";
@@ -35,7 +36,7 @@ function retryOptions(text: string): z.infer<typeof RetryBody> {
 
 /** One request's history, unmasked status and retry: what an operator looks at first. */
 export function mountRequestAdminRoutes(admin: Hono<AppEnv>, deps: CommandApiDeps): void {
-  const { store, config } = deps;
+  const { store, config, vault } = deps;
 
   admin.get("/requests/:id/events", async function adminRequestEvents(c) {
     const requestId = c.req.param("id");
@@ -43,10 +44,10 @@ export function mountRequestAdminRoutes(admin: Hono<AppEnv>, deps: CommandApiDep
     if (c.req.query("format") === "raw") {
       const history = await store.readRequest(requestId);
       if (history.events.length === 0) throw new UnknownRequestError(requestId);
-      const events = history.events.map((s) => ({ position: s.position, ...s.event }));
+      const events = redactHistory(history.events).map((s) => ({ position: s.position, ...s.event }));
       return c.json({ requestId, events });
     }
-    return c.json({ requestId, events: await requestTimeline(store, requestId) });
+    return c.json({ requestId, events: await requestTimeline(store, vault, requestId) });
   });
 
   admin.get("/requests/:id/status", async function adminRequestStatus(c) {
@@ -57,10 +58,15 @@ export function mountRequestAdminRoutes(admin: Hono<AppEnv>, deps: CommandApiDep
     const base = publicBaseUrl(c, config);
     c.header("cache-control", "no-store");
     c.header("x-reimagine-source", found.source);
-    // Operators see the address itself, not the public mask, and the failure's full reason.
+    // Operators see the address itself (opened from the request's own events), not the public
+    // mask, and the failure's full reason.
+    const history = await store.readRequest(requestId);
+    const personal = await personalDataOf(
+      vault,
+      history.events.map((s) => s.event),
+    );
     return c.json({
-      ...toStatusResponse(found.state, base),
-      email: found.state.email,
+      ...toStatusResponse(found.state, base, personal?.email ?? ERASED),
       error: found.state.error,
     });
   });

@@ -2,6 +2,7 @@ import type { BlobStore } from "@reimagine/blobs";
 import type { EventStore } from "@reimagine/eventstore";
 import type { Config, Logger, ReadinessCheck } from "@reimagine/platform";
 import type { RequestStateReader } from "@reimagine/readmodel";
+import type { Vault } from "@reimagine/vault";
 import type { ReadModelAccess } from "../admin/read-model-access";
 import type { IdempotencyStore } from "../idempotency/idempotency-store";
 
@@ -12,6 +13,8 @@ export interface CommandApiDeps {
   /** The event log: ImageSubmitted is appended here; the status falls back to it. */
   store: EventStore;
   blobs: BlobStore;
+  /** Seals the address at submission; opens it to mask it in the status; forgets it (admin API). */
+  vault: Vault;
   /** The read model; may lag behind the log or be down without breaking submissions. */
   reader: RequestStateReader;
   idempotency: IdempotencyStore;

@@ -1,5 +1,11 @@
 import { createHash } from "node:crypto";
-import { FAILURE_SENTENCES, newEvent, RegisterResponse, RequestStatusResponse } from "@reimagine/contracts";
+import {
+  type DomainEvent,
+  FAILURE_SENTENCES,
+  newEvent,
+  RegisterResponse,
+  RequestStatusResponse,
+} from "@reimagine/contracts";
 import { startTelemetry } from "@reimagine/platform";
 import { makeJpeg, makePng, startS3Server, type TestS3Server } from "@reimagine/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -55,7 +61,7 @@ describe("POST /api/v1/register", () => {
       type: "ImageSubmitted",
       requestId: body.id,
       data: {
-        email: "nina@example.com",
+        personal: { sealed: { keyId: body.id, alg: "A256GCM" } },
         originalKey: key,
         contentType: "image/jpeg",
         bytes: jpeg.length,
@@ -66,6 +72,12 @@ describe("POST /api/v1/register", () => {
       metadata: { correlationId: body.id },
     });
     expect(event!.metadata.causationId).not.toBe(body.id);
+    // the address is in the log only sealed, under the request's own key
+    expect(JSON.stringify(event)).not.toContain("nina");
+    const { personal } = (event as DomainEvent<"ImageSubmitted">).data;
+    expect("sealed" in personal && (await api.vault.open(personal.sealed))).toEqual({
+      email: "nina@example.com",
+    });
   });
 
   it("names the stored original after what the bytes are (PNG → .png)", async () => {
@@ -178,6 +190,8 @@ describe("GET /api/v1/request/:id", () => {
       captionedBy: null,
       generatedImageUrl: null,
       generatedBy: null,
+      imageExpiredAt: null,
+      erasedAt: null,
       error: null,
       createdAt: event!.occurredAt,
       updatedAt: event!.occurredAt,

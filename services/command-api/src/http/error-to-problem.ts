@@ -6,12 +6,14 @@ import {
   InvalidRequestIdError,
 } from "@reimagine/eventstore";
 import {
+  ImagesExpiredError,
   InvalidArchiveError,
   NotFailedError,
   StoreNotEmptyError,
   UnknownRequestError,
 } from "@reimagine/operations";
 import { DatabaseUnavailableError } from "@reimagine/readmodel";
+import { KeyStoreUnavailableError } from "@reimagine/vault";
 import { HTTPException } from "hono/http-exception";
 import {
   IdempotencyKeyBusyError,
@@ -96,6 +98,7 @@ export function errorToProblem(err: unknown): MappedProblem {
   if (err instanceof IdempotencyKeyReusedError) return client("idempotency-key-reused", err.message);
   if (err instanceof UnknownRequestError) return client("unknown-request", err.message);
   if (err instanceof NotFailedError) return client("request-not-failed", err.message);
+  if (err instanceof ImagesExpiredError) return client("request-expired", err.message);
   if (err instanceof StoreNotEmptyError) return client("store-not-empty", err.message);
   if (err instanceof InvalidArchiveError) return client("invalid-archive", err.message);
   if (err instanceof DeadLetterNotFoundError) return client("unknown-dead-letter", err.message);
@@ -108,6 +111,9 @@ export function errorToProblem(err: unknown): MappedProblem {
   }
   if (err instanceof BlobStoreError) {
     return unavailable("dependency-unavailable", "the image store is unavailable");
+  }
+  if (err instanceof KeyStoreUnavailableError) {
+    return unavailable("dependency-unavailable", "the key store (NATS KV) is unavailable");
   }
   if (err instanceof IdempotencyStoreUnavailableError) {
     return unavailable("dependency-unavailable", "the Idempotency-Key store (NATS KV) is unavailable");

@@ -3,6 +3,7 @@ import { newEvent } from "@reimagine/contracts";
 import type { EventStore } from "@reimagine/eventstore";
 import type { Logger } from "@reimagine/platform";
 import { currentTraceparent } from "@reimagine/platform";
+import type { Vault } from "@reimagine/vault";
 import { v7 as uuidv7 } from "uuid";
 import { originalKey } from "./original-key";
 import type { Registration } from "./registration";
@@ -10,6 +11,7 @@ import type { Registration } from "./registration";
 export interface SubmitImageDeps {
   store: EventStore;
   blobs: BlobStore;
+  vault: Vault;
   originalsBucket: string;
   logger: Logger;
   /** True once the client has gone away: it will never read its answer, so nothing is registered. */
@@ -23,13 +25,15 @@ export class ClientGoneError extends Error {
 }
 
 /**
- * Registers one request: the original goes to the blob store first, then ImageSubmitted is appended
- * with expected "no stream yet", so no event ever points at nothing. Safe to repeat for one request
- * id and registration (an idempotent retry): the object is rewritten with the same bytes, and the
- * append finds the request registered and does nothing. When the append fails and the request is
- * not registered, the object is removed again and the append's error is thrown. The append is the
- * point of no return: a client gone by then (checked right before it) registers nothing, its
- * original is removed and ClientGoneError is thrown, so a retry with its Idempotency-Key runs again.
+ * Registers one request: the original goes to the blob store and the address is sealed under the
+ * request's new data key first, then ImageSubmitted is appended with expected "no stream yet", so no
+ * event ever points at nothing (nor at a key that is not there). Safe to repeat for one request id
+ * and registration (an idempotent retry): the object is rewritten with the same bytes, the address
+ * sealed under the same key, and the append finds the request registered and does nothing. When the
+ * append fails and the request is not registered, the object (and, when the log says so for sure,
+ * the key) is removed again and the append's error is thrown. The append is the point of no return:
+ * a client gone by then (checked right before it) registers nothing, what this attempt stored is
+ * removed and ClientGoneError is thrown, so a retry with its Idempotency-Key runs again.
  */
 export async function submitImage(
   deps: SubmitImageDeps,
@@ -39,14 +43,24 @@ export async function submitImage(
   const { image } = registration;
   const key = originalKey(requestId, image.format);
   if (deps.clientGone?.()) throw new ClientGoneError("the client closed the connection before its answer");
-  await deps.blobs.put(deps.originalsBucket, key, image.bytes, { contentType: image.contentType });
+  // Both before the event, neither waiting for the other.
+  const [stored, sealing] = await Promise.allSettled([
+    deps.blobs.put(deps.originalsBucket, key, image.bytes, { contentType: image.contentType }),
+    deps.vault.seal(requestId, { email: registration.email }),
+  ]);
+  if (stored.status === "rejected" || sealing.status === "rejected") {
+    const what = { blob: stored.status === "fulfilled", key: sealing.status === "fulfilled" };
+    if (await discardAttempt(deps, requestId, key, what)) return;
+    throw stored.status === "rejected" ? stored.reason : (sealing as PromiseRejectedResult).reason;
+  }
+  const sealed = sealing.value;
   const commandId = uuidv7();
   const traceparent = currentTraceparent();
   const event = newEvent(
     "ImageSubmitted",
     requestId,
     {
-      email: registration.email,
+      personal: { sealed },
       originalKey: key,
       contentType: image.contentType,
       bytes: image.bytes.length,
@@ -57,27 +71,55 @@ export async function submitImage(
     { correlationId: requestId, causationId: commandId, ...(traceparent ? { traceparent } : {}) },
   );
   if (deps.clientGone?.()) {
-    await removeOrphan(deps, key, requestId);
+    if (await discardAttempt(deps, requestId, key, { blob: true, key: true })) return;
     throw new ClientGoneError("the client closed the connection before its answer; nothing was registered");
   }
   try {
     await deps.store.append(requestId, [event], "no_stream");
   } catch (err) {
     // A lost race with a retry of the same key, or an ack lost after the write: the log decides.
-    if (await isRegistered(deps.store, requestId)) return;
-    await removeOrphan(deps, key, requestId);
+    if (await discardAttempt(deps, requestId, key, { blob: true, key: true })) return;
     throw err;
   }
 }
 
-async function isRegistered(store: EventStore, requestId: string): Promise<boolean> {
+/**
+ * Undoes what a failed attempt stored, unless the log shows the request registered after all (true
+ * then: an earlier attempt or a lost ack did it, and nothing is undone).
+ */
+async function discardAttempt(
+  deps: SubmitImageDeps,
+  requestId: string,
+  key: string,
+  stored: { blob: boolean; key: boolean },
+): Promise<boolean> {
+  const registered = await isRegistered(deps.store, requestId);
+  if (registered === true) return true;
+  if (stored.blob) await removeOrphan(deps, key, requestId);
+  // Erasing a key that an event in the log did use would make that address unreadable for good,
+  // so it goes only when the log says for sure that nothing was written.
+  if (stored.key && registered === false) await forgetOrphanKey(deps, requestId);
+  return false;
+}
+
+/** Whether the log holds the request's ImageSubmitted; null when the log cannot be read. */
+async function isRegistered(store: EventStore, requestId: string): Promise<boolean | null> {
   try {
     const history = await store.readRequest(requestId);
     return history.events.some((s) => s.event.type === "ImageSubmitted");
   } catch {
     // The log cannot be read either (NATS is down): nothing could have been appended meanwhile
     // that this attempt would orphan, short of a retake of an idempotency claim in that window.
-    return false;
+    return null;
+  }
+}
+
+async function forgetOrphanKey(deps: SubmitImageDeps, requestId: string): Promise<void> {
+  try {
+    await deps.vault.forget(requestId);
+  } catch (err) {
+    // An unused key: `reimagine forget --email` still finds and erases it.
+    deps.logger.error({ err, requestId }, "could not erase the data key after a failed append");
   }
 }
 
@@ -88,7 +130,7 @@ async function removeOrphan(deps: SubmitImageDeps, key: string, requestId: strin
   } catch (err) {
     deps.logger.error(
       { err, requestId, bucket: deps.originalsBucket, key },
-      "could not remove the original after a failed append; the object is orphaned",
+      "could not remove the original after a failed submission; the object is orphaned",
     );
   }
 }

@@ -19,8 +19,9 @@ const route = createRoute({
   ...PUBLIC,
   summary: "The generated image",
   description:
-    "The link in the email; it never expires. Redirects to a fresh presigned URL (valid 5 minutes) " +
-    "of the object store, or streams the bytes when images are kept on local disk.",
+    "The link in the email. Redirects to a fresh presigned URL (valid 5 minutes) of the object " +
+    "store, or streams the bytes when images are kept on local disk. Gone (410) once the images " +
+    "expired (RETENTION_DAYS) or the person's data was erased.",
   request: { params: RequestIdParams },
   responses: {
     200: {
@@ -38,6 +39,7 @@ const route = createRoute({
     ...problemResponses({
       400: "The id is not a UUID",
       404: "No request has this id, or its image is not generated yet",
+      410: "The images expired, or the request was erased",
       503: "The read model, event log or image store is unavailable",
     }),
   },
@@ -51,7 +53,11 @@ export function mountImageRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps):
     const { id } = c.req.valid("param");
     const found = await readRequestState({ ...deps, logger: c.var.log }, id);
     if (!found) throw new ProblemError("unknown-request", `there is no request ${id}`);
-    const { generatedImageKey: key, generatedContentType, status } = found.state;
+    const { generatedImageKey: key, generatedContentType, status, erasedAt, imagesExpiredAt } = found.state;
+    if (erasedAt) throw new ProblemError("request-erased", `request ${id} was erased at ${erasedAt}`);
+    if (imagesExpiredAt) {
+      throw new ProblemError("image-expired", `the images of request ${id} expired at ${imagesExpiredAt}`);
+    }
     if (!key) {
       throw new ProblemError("image-not-ready", `request ${id} is ${status}; its image is not generated yet`);
     }

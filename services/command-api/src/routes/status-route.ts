@@ -6,6 +6,7 @@ import { methodNotAllowed } from "../http/method-not-allowed";
 import { ProblemError } from "../http/problem-error";
 import { publicBaseUrl } from "../http/public-base-url";
 import { readRequestState } from "../status/read-request-state";
+import { shownEmail } from "../status/shown-email";
 import { toStatusResponse } from "../status/to-status-response";
 import { headOf, PUBLIC, problemResponses, RequestIdParams, RequestStatusSchema } from "./openapi-schemas";
 
@@ -17,7 +18,9 @@ const route = createRoute({
   summary: "Watch a request's progress",
   description:
     "Status, masked email, caption, link to the generated image, the last failure and the history of " +
-    "events. Answers right after the 202 (read-your-write), from the event log if the read model lags.",
+    "events. Answers right after the 202 (read-your-write), from the event log if the read model lags. " +
+    "Once the images expired (RETENTION_DAYS) `imageExpiredAt` says when; once the person's data is " +
+    "erased the status is `erased` and so is the email.",
   request: { params: RequestIdParams },
   responses: {
     200: {
@@ -43,7 +46,8 @@ export function mountStatusRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps)
     const base = publicBaseUrl(c, config);
     c.header("cache-control", "no-store");
     c.header("x-reimagine-source", found.source);
-    return c.json(toStatusResponse(found.state, base), 200);
+    const email = await shownEmail(deps.vault, found.state, c.var.log);
+    return c.json(toStatusResponse(found.state, base, email), 200);
   });
   app.all(ROUTES.request, methodNotAllowed(["GET", "HEAD"]));
 }

@@ -125,6 +125,7 @@ export function mountSubmitRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps)
   const registerDeps = {
     store: deps.store,
     blobs: deps.blobs,
+    vault: deps.vault,
     idempotency: deps.idempotency,
     originalsBucket: config.S3_BUCKET_ORIGINALS,
     idempotencyLeaseMs: deps.idempotencyLeaseMs ?? 30_000,

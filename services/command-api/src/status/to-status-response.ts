@@ -2,7 +2,6 @@ import type { ModelProvenance, RequestStatusResponse } from "@reimagine/contract
 import {
   FAILURE_SENTENCES,
   failureCategoryOf,
-  maskEmail,
   type RequestState,
   ROUTES,
   routeOf,
@@ -11,24 +10,32 @@ import {
 /** The path of a request's status, relative to the API's base URL. */
 export const statusPath = (requestId: string): string => routeOf(ROUTES.request, requestId);
 
-/** The path of a request's generated image: the link in the email, so it never expires. */
+/** The path of a request's generated image: the link in the email (410 once expired or erased). */
 export const imagePath = (requestId: string): string => routeOf(ROUTES.requestImage, requestId);
 
 /**
- * The public view of a request: masked email, a stable image link, nothing internal. A failure is
- * its stage, category and the category's safe sentence; the raw reason (provider and SMTP text, hosts,
- * keys) stays in the event, the admin API, the CLI and the logs.
+/**
+ * The public view of a request: the address as `shownEmail` says (masked, or "erased"), a stable
+ * image link, nothing internal. A failure is its stage, category and the category's safe sentence;
+ * the raw reason (provider and SMTP text, hosts, keys) stays in the event, the admin API, the CLI
+ * and the logs.
  */
-export function toStatusResponse(state: RequestState, baseUrl: string): RequestStatusResponse {
+export function toStatusResponse(
+  state: RequestState,
+  baseUrl: string,
+  shownEmail: string,
+): RequestStatusResponse {
   const createdAt = state.createdAt ?? state.updatedAt ?? new Date(0).toISOString();
   return {
     id: state.requestId,
     status: state.status,
-    email: state.email ? maskEmail(state.email) : "***",
+    email: shownEmail,
     caption: state.caption,
     captionedBy: provenance(state.caption, state.captionModel, state.captionProvider),
     generatedImageUrl: state.generatedImageKey ? `${baseUrl}${imagePath(state.requestId)}` : null,
     generatedBy: provenance(state.generatedImageKey, state.generationModel, state.generationProvider),
+    imageExpiredAt: state.imagesExpiredAt,
+    erasedAt: state.erasedAt,
     error: state.error ? publicError(state.error) : null,
     createdAt,
     updatedAt: state.updatedAt ?? createdAt,

@@ -9,7 +9,7 @@ describe("toStatusResponse", () => {
   const meta = { correlationId: id, causationId: submitted.id };
 
   it("masks the email and has no caption, image or error while pending", () => {
-    const body = toStatusResponse(foldRequest(id, [submitted]), "https://r.example");
+    const body = toStatusResponse(foldRequest(id, [submitted]), "https://r.example", "n***@example.com");
     expect(RequestStatusResponse.parse(body)).toEqual(body);
     expect(body).toMatchObject({
       email: "n***@example.com",
@@ -38,7 +38,11 @@ describe("toStatusResponse", () => {
       },
       meta,
     );
-    const body = toStatusResponse(foldRequest(id, [submitted, generated]), "https://r.example");
+    const body = toStatusResponse(
+      foldRequest(id, [submitted, generated]),
+      "https://r.example",
+      "n***@example.com",
+    );
     expect(body.generatedImageUrl).toBe(`https://r.example/api/v1/request/${id}/image`);
     expect(body.status).toBe("generated");
     expect(body.history.map((h) => h.type)).toEqual(["ImageSubmitted", "ImageGenerated"]);
@@ -54,7 +58,11 @@ describe("toStatusResponse", () => {
       meta,
     );
     const generated = imageGenerated(captioned, { model: "offline-render-v1", provider: "offline" });
-    const body = toStatusResponse(foldRequest(id, [submitted, captioned, generated]), "https://r.example");
+    const body = toStatusResponse(
+      foldRequest(id, [submitted, captioned, generated]),
+      "https://r.example",
+      "n***@example.com",
+    );
     expect(RequestStatusResponse.parse(body)).toEqual(body);
     expect(body.captionedBy).toEqual({ model: "google/gemma-4-31B-it", provider: "huggingface:novita" });
     expect(body.generatedBy).toEqual({ model: "offline-render-v1", provider: "offline" });
@@ -63,7 +71,11 @@ describe("toStatusResponse", () => {
   it("reports the failed stage, its category, the category's safe sentence and attempts, never the reason", () => {
     const reason = "server error (HTTP 500) from http://10.1.2.3:8080/models/x?api_key=k3y: bucket gen-7";
     const failed = newEvent("GenerationFailed", id, { reason, attempts: 6, httpStatus: 500 }, meta);
-    const body = toStatusResponse(foldRequest(id, [submitted, failed]), "https://r.example");
+    const body = toStatusResponse(
+      foldRequest(id, [submitted, failed]),
+      "https://r.example",
+      "n***@example.com",
+    );
     expect(body).toMatchObject({
       status: "failed",
       error: {
@@ -89,6 +101,7 @@ describe("toStatusResponse", () => {
           ),
         ]),
         "https://r.example",
+        "n***@example.com",
       ).error;
     expect(mailFailed({ smtpCode: 550 })?.category).toBe("email-undeliverable");
     expect(mailFailed({ smtpCode: 421 })?.category).toBe("mail-unavailable");

@@ -7,6 +7,7 @@ import type { EventStore, JetStreamEventStore } from "@reimagine/eventstore";
 import { loadConfig, silentLogger } from "@reimagine/platform";
 import type { RequestStateReader } from "@reimagine/readmodel";
 import { openTestStore, startS3Server, type TestS3Server, type TestStore } from "@reimagine/testing";
+import { keyBucketName, openVault, type Vault } from "@reimagine/vault";
 import { Client } from "minio";
 import type { CommandApiDeps } from "../app/command-api-deps";
 import { createCommandApi } from "../app/create-command-api";
@@ -35,6 +36,8 @@ export interface TestApi {
   deps: CommandApiDeps;
   store: JetStreamEventStore;
   blobs: S3BlobStore;
+  /** The vault on the test stream's key bucket. */
+  vault: Vault;
   reader: MemoryReader;
   idempotency: IdempotencyStore;
   buckets: { originals: string; generated: string };
@@ -45,7 +48,7 @@ export interface TestApi {
   objects(bucket: string): Promise<string[]>;
   /** How many Idempotency-Keys are stored. */
   idempotencyKeys(): Promise<number>;
-  /** Deletes the streams, the KV bucket and the S3 server (unless shared). */
+  /** Deletes the streams, the KV buckets and the S3 server (unless shared). */
   cleanup(): Promise<void>;
 }
 
@@ -87,10 +90,12 @@ export async function openTestApi(options: TestApiOptions = {}): Promise<TestApi
     await blobs.ensureBuckets([buckets.originals, buckets.generated]);
     const idempotency = await openIdempotencyStore(nats.store, config);
     const reader = new MemoryReader();
+    const vault = await openVault(nats.store, { replicas: 1 });
     const deps: CommandApiDeps = {
       config,
       store: nats.store,
       blobs,
+      vault,
       reader,
       idempotency,
       logger: silentLogger,
@@ -111,6 +116,7 @@ export async function openTestApi(options: TestApiOptions = {}): Promise<TestApi
       deps,
       store,
       blobs,
+      vault,
       reader,
       idempotency,
       buckets,
@@ -134,9 +140,9 @@ export async function openTestApi(options: TestApiOptions = {}): Promise<TestApi
       },
       async cleanup() {
         const jsm = await jetstreamManager(testNats.nc);
-        await jsm.streams
-          .delete(`KV_${idempotencyBucketName(testNats.layout.stream)}`)
-          .catch(() => undefined);
+        for (const bucket of [idempotencyBucketName, keyBucketName]) {
+          await jsm.streams.delete(`KV_${bucket(testNats.layout.stream)}`).catch(() => undefined);
+        }
         await testNats.cleanup();
         if (!options.s3) await s3.stop();
       },

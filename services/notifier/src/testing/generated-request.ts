@@ -3,18 +3,25 @@ import type { AnyDomainEvent, DomainEvent } from "@reimagine/contracts";
 import { causedBy, newEvent } from "@reimagine/contracts";
 import type { EventStore, StoredEvent } from "@reimagine/eventstore";
 import type { HandlerContext } from "@reimagine/reactor";
-import { newRequestId, requestFlow } from "@reimagine/testing";
+import { newRequestId, requestFlow, sealedRequestFlow } from "@reimagine/testing";
+import type { Vault } from "@reimagine/vault";
 
-/** Appends ImageSubmitted, CaptionProduced and ImageGenerated for a new request. */
+/**
+ * Appends ImageSubmitted, CaptionProduced and ImageGenerated for a new request, its address sealed
+ * by `vault` (by default the in-memory fixtureVault).
+ */
 export async function generatedRequest(
   store: EventStore,
-  options: { email?: string; caption?: string } = {},
+  options: { email?: string; caption?: string; vault?: Vault } = {},
 ): Promise<{ id: string; generated: StoredEvent }> {
   const id = newRequestId();
-  const events = requestFlow("generated", id, new Date(), {
+  const request = {
     email: options.email ?? "nina@example.com",
     caption: options.caption ?? "a red fox in the snow",
-  });
+  };
+  const events = options.vault
+    ? await sealedRequestFlow(options.vault, "generated", id, new Date(), request)
+    : requestFlow("generated", id, new Date(), request);
   const { positions } = await store.append(id, events, "no_stream");
   const generated = events.at(-1) as DomainEvent<"ImageGenerated">;
   return { id, generated: { event: generated, position: positions.at(-1)! } };

@@ -1,24 +1,24 @@
 import { assertRequestId } from "@reimagine/eventstore";
-import { requestTimeline } from "@reimagine/operations";
+import { redactHistory, requestTimeline, UnknownRequestError } from "@reimagine/operations";
 import type { CliContext } from "../cli-context";
 
-/** `reimagine events <id>`: the ordered history of one request as a timeline, or JSON. */
+/** `reimagine events <id>`: the ordered history of one request as a timeline, or JSON (redacted once erased). */
 export async function eventsCommand(ctx: CliContext, id: string, options: { json?: boolean }): Promise<void> {
   assertRequestId(id);
   const store = await ctx.store();
   if (options.json) {
     const history = await store.readRequest(id);
-    if (history.events.length === 0) await requestTimeline(store, id); // throws the unknown-id error
+    if (history.events.length === 0) throw new UnknownRequestError(id);
     ctx.out(
       JSON.stringify(
-        history.events.map((s) => ({ position: s.position, ...s.event })),
+        redactHistory(history.events).map((s) => ({ position: s.position, ...s.event })),
         null,
         2,
       ),
     );
     return;
   }
-  const lines = await requestTimeline(store, id);
+  const lines = await requestTimeline(store, await ctx.vault(), id);
   ctx.out(`request ${id}: ${lines.length} event(s), correlation ${lines[0]!.correlationId}`);
   for (const l of lines) {
     ctx.out(

@@ -1,6 +1,7 @@
-import { foldRequest, maskEmail, OFFLINE_PROVIDER, type RequestState } from "@reimagine/contracts";
+import { foldRequest, OFFLINE_PROVIDER, type RequestState } from "@reimagine/contracts";
 import { assertRequestId } from "@reimagine/eventstore";
 import { UnknownRequestError } from "@reimagine/operations";
+import { maskedEmailOf } from "@reimagine/vault";
 import type { CliContext } from "../cli-context";
 import { withDatabase } from "./with-database";
 
@@ -28,13 +29,15 @@ export async function statusCommand(ctx: CliContext, id: string, options: { json
   const view = {
     id,
     status: state.status,
-    email: state.email ? maskEmail(state.email) : null,
+    email: await maskedEmailOf(await ctx.vault(), state),
     caption: state.caption,
     captionModel: state.captionModel,
     captionProvider: state.captionProvider,
     generatedImageKey: state.generatedImageKey,
     generationModel: state.generationModel,
     generationProvider: state.generationProvider,
+    imagesExpiredAt: state.imagesExpiredAt,
+    erasedAt: state.erasedAt,
     error: state.error,
     createdAt: state.createdAt,
     updatedAt: state.updatedAt,
@@ -45,11 +48,14 @@ export async function statusCommand(ctx: CliContext, id: string, options: { json
     return;
   }
   ctx.out(`${id}: ${state.status}  (from the ${source})`);
-  ctx.out(`  email      ${view.email ?? "-"}`);
+  ctx.out(`  email      ${view.email}`);
   ctx.out(`  caption    ${state.caption ?? "-"}${madeBy(state.captionModel, state.captionProvider)}`);
   ctx.out(
     `  image      ${state.generatedImageKey ?? "-"}${madeBy(state.generationModel, state.generationProvider)}`,
   );
+  if (state.imagesExpiredAt)
+    ctx.out(`  expired    ${state.imagesExpiredAt} (images removed by the retention sweep)`);
+  if (state.erasedAt) ctx.out(`  erased     ${state.erasedAt} (the person's data)`);
   if (state.error)
     ctx.out(
       `  error      ${state.error.stage} after ${state.error.attempts} attempt(s): ${state.error.message}`,

@@ -1,11 +1,17 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { ROUTES } from "@reimagine/contracts";
+import { maskEmail, ROUTES } from "@reimagine/contracts";
 import { describeEvent } from "@reimagine/operations";
 import type { CliContext } from "../cli-context";
 import { CliError } from "../cli-error";
 
-const TERMINAL = new Set(["UserNotified", "CaptionFailed", "GenerationFailed", "NotificationFailed"]);
+const TERMINAL = new Set([
+  "UserNotified",
+  "CaptionFailed",
+  "GenerationFailed",
+  "NotificationFailed",
+  "ErasureCompleted",
+]);
 
 /** The API base URL: --api, else PUBLIC_BASE_URL, else the local command API. */
 export function apiBase(ctx: CliContext, api?: string): string {
@@ -37,18 +43,18 @@ export async function submitCommand(
   }
   ctx.out(body.id);
   if (!options.wait) return;
-  await followRequest(ctx, body.id, Number(options.timeout ?? 300) * 1000);
+  await followRequest(ctx, body.id, maskEmail(options.email), Number(options.timeout ?? 300) * 1000);
 }
 
 /** Prints each event of the request as it happens; fails (exit 1) if the request fails. */
-async function followRequest(ctx: CliContext, id: string, timeoutMs: number): Promise<void> {
+async function followRequest(ctx: CliContext, id: string, email: string, timeoutMs: number): Promise<void> {
   const store = await ctx.store();
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs).unref();
   let last: string | undefined;
   try {
     for await (const s of store.watchRequest(id, { signal: controller.signal })) {
-      const line = describeEvent(s.event, s.position);
+      const line = describeEvent(s.event, s.position, { email });
       ctx.err(`${line.at}  ${line.type.padEnd(18)} ${line.summary}`);
       last = s.event.type;
       if (TERMINAL.has(last)) break;
