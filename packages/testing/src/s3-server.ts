@@ -1,6 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { S3BlobStore } from "@reimagine/blobs";
 import S3rver from "s3rver";
 
 /** A running S3 server for integration tests. */
@@ -39,4 +41,20 @@ export async function startS3Server(): Promise<TestS3Server> {
       }
     },
   };
+}
+
+/** A blob store on the test S3 server with two fresh buckets, named as the services' two roles. */
+export async function openTestBuckets(
+  s3: TestS3Server,
+): Promise<{ blobs: S3BlobStore; buckets: { originals: string; generated: string } }> {
+  const suffix = randomBytes(4).toString("hex");
+  const buckets = { originals: `t-${suffix}-originals`, generated: `t-${suffix}-generated` };
+  const blobs = new S3BlobStore({
+    endpoint: s3.endpoint,
+    region: "us-east-1",
+    accessKey: s3.accessKey,
+    secretKey: s3.secretKey,
+  });
+  await blobs.ensureBuckets([buckets.originals, buckets.generated]);
+  return { blobs, buckets };
 }

@@ -1,8 +1,7 @@
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BlobStore, LocalDiskBlobStore, S3BlobStore } from "@reimagine/blobs";
+import { type BlobStore, LocalDiskBlobStore, type S3BlobStore } from "@reimagine/blobs";
 import type { AnyDomainEvent, DomainEvent } from "@reimagine/contracts";
 import type { StoredEvent } from "@reimagine/eventstore";
 import { expireRequestImages } from "@reimagine/operations";
@@ -11,6 +10,7 @@ import { projectBatch, requestsProjection } from "@reimagine/readmodel";
 import {
   type FlowEnding,
   newRequestId,
+  openTestBuckets,
   openTestDatabase,
   openTestStore,
   requestFlow,
@@ -43,15 +43,7 @@ describe("retention sweep (real NATS, Postgres and S3 server)", () => {
 
   beforeEach(async () => {
     [t, d] = await Promise.all([openTestStore(), openTestDatabase()]);
-    const suffix = randomBytes(4).toString("hex");
-    buckets = { originals: `t-${suffix}-originals`, generated: `t-${suffix}-generated` };
-    blobs = new S3BlobStore({
-      endpoint: s3.endpoint,
-      region: "us-east-1",
-      accessKey: s3.accessKey,
-      secretKey: s3.secretKey,
-    });
-    await blobs.ensureBuckets([buckets.originals, buckets.generated]);
+    ({ blobs, buckets } = await openTestBuckets(s3));
     removals = new Map();
     counting = Object.assign(Object.create(blobs) as BlobStore, {
       remove: async (bucket: string, key: string) => {

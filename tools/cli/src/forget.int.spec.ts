@@ -1,5 +1,4 @@
-import { randomBytes } from "node:crypto";
-import { S3BlobStore } from "@reimagine/blobs";
+import type { S3BlobStore } from "@reimagine/blobs";
 import type { AnyDomainEvent } from "@reimagine/contracts";
 import type { StoredEvent } from "@reimagine/eventstore";
 import { exportLog } from "@reimagine/operations";
@@ -8,6 +7,7 @@ import {
   captionProduced,
   legacyImageSubmitted,
   newRequestId,
+  openTestBuckets,
   openTestDatabase,
   openTestStore,
   sealedRequestFlow,
@@ -42,15 +42,7 @@ describe("reimagine forget, then replay, verify and export (real NATS, Postgres,
   beforeEach(async () => {
     [t, d] = await Promise.all([openTestStore(), openTestDatabase()]);
     vault = await openVault(t.store, { replicas: 1 });
-    const suffix = randomBytes(4).toString("hex");
-    buckets = { originals: `t-${suffix}-originals`, generated: `t-${suffix}-generated` };
-    blobs = new S3BlobStore({
-      endpoint: s3.endpoint,
-      region: "us-east-1",
-      accessKey: s3.accessKey,
-      secretKey: s3.secretKey,
-    });
-    await blobs.ensureBuckets([buckets.originals, buckets.generated]);
+    ({ blobs, buckets } = await openTestBuckets(s3));
     cli = cliAgainst(t, {
       DATABASE_URL: `${testDatabaseUrl()}?options=${encodeURIComponent(`-c search_path=${d.schema}`)}`,
       S3_ENDPOINT: s3.endpoint,

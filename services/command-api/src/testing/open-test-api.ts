@@ -1,13 +1,18 @@
-import { randomBytes } from "node:crypto";
 import { jetstreamManager } from "@nats-io/jetstream";
-import { S3BlobStore } from "@reimagine/blobs";
+import type { S3BlobStore } from "@reimagine/blobs";
 import type { AnyDomainEvent } from "@reimagine/contracts";
 import { foldRequest, newEvent, type RequestState } from "@reimagine/contracts";
 import type { EventStore, JetStreamEventStore } from "@reimagine/eventstore";
 import { loadConfig, silentLogger } from "@reimagine/platform";
 import type { RequestStateReader } from "@reimagine/readmodel";
-import { openTestStore, startS3Server, type TestS3Server, type TestStore } from "@reimagine/testing";
-import { keyBucketName, openVault, type Vault } from "@reimagine/vault";
+import {
+  openTestBuckets,
+  openTestStore,
+  startS3Server,
+  type TestS3Server,
+  type TestStore,
+} from "@reimagine/testing";
+import { openVault, type Vault } from "@reimagine/vault";
 import { Client } from "minio";
 import type { CommandApiDeps } from "../app/command-api-deps";
 import { createCommandApi } from "../app/create-command-api";
@@ -69,8 +74,7 @@ export async function openTestApi(options: TestApiOptions = {}): Promise<TestApi
   let nats: TestStore | null = null;
   try {
     nats = await openTestStore();
-    const suffix = randomBytes(4).toString("hex");
-    const buckets = { originals: `t-${suffix}-originals`, generated: `t-${suffix}-generated` };
+    const { blobs, buckets } = await openTestBuckets(s3);
     const config = loadConfig(
       {
         RATE_LIMIT_PER_MINUTE: 0,
@@ -81,13 +85,6 @@ export async function openTestApi(options: TestApiOptions = {}): Promise<TestApi
       },
       {},
     );
-    const blobs = new S3BlobStore({
-      endpoint: s3.endpoint,
-      region: "us-east-1",
-      accessKey: s3.accessKey,
-      secretKey: s3.secretKey,
-    });
-    await blobs.ensureBuckets([buckets.originals, buckets.generated]);
     const idempotency = await openIdempotencyStore(nats.store, config);
     const reader = new MemoryReader();
     const vault = await openVault(nats.store, { replicas: 1 });
@@ -139,10 +136,7 @@ export async function openTestApi(options: TestApiOptions = {}): Promise<TestApi
         return info.state.messages;
       },
       async cleanup() {
-        const jsm = await jetstreamManager(testNats.nc);
-        for (const bucket of [idempotencyBucketName, keyBucketName]) {
-          await jsm.streams.delete(`KV_${bucket(testNats.layout.stream)}`).catch(() => undefined);
-        }
+        // the stream's KV buckets (idempotency, keys) go with it
         await testNats.cleanup();
         if (!options.s3) await s3.stop();
       },
