@@ -1,4 +1,10 @@
-import { type AnyDomainEvent, maskEmail, type PersonalData, type RequestState } from "@reimagine/contracts";
+import {
+  type AnyDomainEvent,
+  maskEmail,
+  type PersonalData,
+  type RequestState,
+  type SealedData,
+} from "@reimagine/contracts";
 import { PersonalDataErasedError } from "./personal-data-erased-error";
 import type { Vault } from "./vault";
 
@@ -31,7 +37,7 @@ export async function maskedEmailOf(vault: Vault, state: RequestState): Promise<
   return data ? maskEmail(data.email) : ERASED;
 }
 
-async function openOrNull(vault: Vault, sealed: Parameters<Vault["open"]>[0]): Promise<PersonalData | null> {
+async function openOrNull(vault: Vault, sealed: SealedData): Promise<PersonalData | null> {
   try {
     return await vault.open(sealed);
   } catch (err) {

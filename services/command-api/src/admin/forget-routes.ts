@@ -4,7 +4,7 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
-import { ProblemError } from "../http/problem-error";
+import { jsonBody } from "./json-body";
 
 /** Who an erasure is attributed to when the operator does not say. */
 export const DEFAULT_ERASED_BY = "operator (admin api)";
@@ -16,22 +16,6 @@ const ForgetEmailBody = z.strictObject({
   email: z.string().trim().min(3).max(254),
   requestedBy: RequestedBy,
 });
-
-/** Parses an optional JSON body with `schema`; an empty body is `{}`. */
-async function jsonBody<T>(text: string, schema: z.ZodType<T>, shape: string): Promise<T> {
-  let json: unknown = {};
-  if (text.trim() !== "") {
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new ProblemError("malformed-request", `the body must be JSON: ${shape}`);
-    }
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success)
-    throw new ProblemError("malformed-request", `invalid body: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
-}
 
 /**
  * POST /requests/:id/forget and POST /forget {email}: erase a person's data (the data key, the
@@ -49,7 +33,7 @@ export function mountForgetRoutes(admin: Hono<AppEnv>, deps: CommandApiDeps): vo
   admin.post("/requests/:id/forget", async function adminForgetRequest(c) {
     const requestId = c.req.param("id");
     assertRequestId(requestId);
-    const body = await jsonBody(await c.req.text(), ForgetRequestBody, "{ requestedBy? }");
+    const body = jsonBody(await c.req.text(), ForgetRequestBody, "{ requestedBy? }");
     const report = await forgetRequest(forgetDeps, requestId, {
       requestedBy: body.requestedBy ?? DEFAULT_ERASED_BY,
     });
@@ -61,7 +45,7 @@ export function mountForgetRoutes(admin: Hono<AppEnv>, deps: CommandApiDeps): vo
   });
 
   admin.post("/forget", async function adminForgetEmail(c) {
-    const body = await jsonBody(await c.req.text(), ForgetEmailBody, "{ email, requestedBy? }");
+    const body = jsonBody(await c.req.text(), ForgetEmailBody, "{ email, requestedBy? }");
     const report = await forgetEmail(forgetDeps, body.email, {
       requestedBy: body.requestedBy ?? DEFAULT_ERASED_BY,
       signal: c.req.raw.signal,

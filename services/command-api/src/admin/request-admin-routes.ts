@@ -5,10 +5,10 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
-import { ProblemError } from "../http/problem-error";
 import { publicBaseUrl } from "../http/public-base-url";
 import { readRequestState } from "../status/read-request-state";
 import { toStatusResponse } from "../status/to-status-response";
+import { jsonBody } from "./json-body";
 
 const RetryBody = z.strictObject({
   reason: z.string().trim().min(1).max(500).optional(),
@@ -17,22 +17,6 @@ const RetryBody = z.strictObject({
 
 /** Who a retry is attributed to when the operator does not say. */
 export const DEFAULT_REQUESTED_BY = "operator (admin api)";
-
-/** An optional JSON body: empty means no options; anything else must match RetryBody. */
-function retryOptions(text: string): z.infer<typeof RetryBody> {
-  if (text.trim() === "") return {};
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ProblemError("malformed-request", "the body must be JSON: { reason?, requestedBy? }");
-  }
-  const parsed = RetryBody.safeParse(json);
-  if (!parsed.success) {
-    throw new ProblemError("malformed-request", `invalid retry body: ${z.prettifyError(parsed.error)}`);
-  }
-  return parsed.data;
-}
 
 /** One request's history, unmasked status and retry: what an operator looks at first. */
 export function mountRequestAdminRoutes(admin: Hono<AppEnv>, deps: CommandApiDeps): void {
@@ -74,7 +58,7 @@ export function mountRequestAdminRoutes(admin: Hono<AppEnv>, deps: CommandApiDep
   admin.post("/requests/:id/retry", async function adminRetry(c) {
     const requestId = c.req.param("id");
     assertRequestId(requestId);
-    const options = retryOptions(await c.req.text());
+    const options = jsonBody(await c.req.text(), RetryBody, "{ reason?, requestedBy? }");
     const event = await requestRetry(store, requestId, {
       requestedBy: options.requestedBy ?? DEFAULT_REQUESTED_BY,
       reason: options.reason,

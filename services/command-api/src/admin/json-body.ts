@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { ProblemError } from "../http/problem-error";
+
+/**
+ * An admin call's optional JSON body, checked against `schema`: an empty body is `{}`; anything
+ * that is not JSON, or not the shape `described`, is a 400 malformed-request.
+ */
+export function jsonBody<T>(text: string, schema: z.ZodType<T>, described: string): T {
+  let json: unknown = {};
+  if (text.trim() !== "") {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new ProblemError("malformed-request", `the body must be JSON: ${described}`);
+    }
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new ProblemError("malformed-request", `invalid body: ${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}
