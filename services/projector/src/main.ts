@@ -1,4 +1,4 @@
-import { createBlobStore } from "@reimagine/blobs";
+import { bucketCheck, createBlobStore } from "@reimagine/blobs";
 import { eventStoreCheck, openEventStore } from "@reimagine/eventstore";
 import { runService } from "@reimagine/platform";
 import { createDatabase, databaseCheck } from "@reimagine/readmodel";
@@ -14,14 +14,18 @@ await runService("projector", async ({ config, logger, own, preflight }) => {
   const projector = own(
     await startProjector({ db: database.db, store, logger, batchSize: config.PROJECTOR_BATCH_SIZE }),
   );
-  preflight([eventStoreCheck(store), databaseCheck(async () => database.db, database.describe())]);
+  const checks = [eventStoreCheck(store), databaseCheck(async () => database.db, database.describe())];
   if (config.RETENTION_DAYS !== undefined) {
+    // the retention sweep removes expired images from both buckets
+    const blobs = createBlobStore(config);
+    const buckets = { originals: config.S3_BUCKET_ORIGINALS, generated: config.S3_BUCKET_GENERATED };
+    checks.push(bucketCheck(blobs, buckets.originals), bucketCheck(blobs, buckets.generated));
     own(
       await startRetentionSweeper({
         store,
         db: database.db,
-        blobs: createBlobStore(config),
-        buckets: { originals: config.S3_BUCKET_ORIGINALS, generated: config.S3_BUCKET_GENERATED },
+        blobs,
+        buckets,
         retentionDays: config.RETENTION_DAYS,
         intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
         replicas: config.NATS_REPLICAS,
@@ -29,5 +33,6 @@ await runService("projector", async ({ config, logger, own, preflight }) => {
       }),
     );
   }
+  preflight(checks);
   return projectorReadiness({ db: database.db, store, projector });
 });
