@@ -411,7 +411,7 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
         Array.from(
           { length: n },
           async (_, i) =>
-            (await failedRequest(t.store, { stage: i % 2 === 0 ? "caption" : "generation" })).id,
+            (await failedRequest(t.store, { vault, stage: i % 2 === 0 ? "caption" : "generation" })).id,
         ),
       );
     /** Loses the ack of the first delivery of every failure: NATS delivers it again, maybe to the other instance. */
@@ -480,7 +480,7 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
       const sink = await sinkWith();
       const config = smtpNotifierConfig(sink);
       await runNotifier(config, transportFor(config));
-      const { id } = await failedRequest(t.store, { stage: "generation" });
+      const { id } = await failedRequest(t.store, { vault, stage: "generation" });
       await sink.waitFor(1);
 
       const retry = await requestRetry(t.store, id, { requestedBy: "operator@example.com" });

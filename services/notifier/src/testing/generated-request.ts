@@ -27,14 +27,17 @@ export async function generatedRequest(
   return { id, generated: { event: generated, position: positions.at(-1)! } };
 }
 
-/** Appends a request that failed for good at `stage` (caption, or generation after its caption). */
+/** Appends a request that failed for good at `stage` (caption, or generation after its caption), its address sealed by `vault` (by default the fixtureVault). */
 export async function failedRequest(
   store: EventStore,
-  options: { stage?: "caption" | "generation"; email?: string; at?: Date } = {},
+  options: { stage?: "caption" | "generation"; email?: string; at?: Date; vault?: Vault } = {},
 ): Promise<{ id: string; failed: StoredEvent }> {
   const id = newRequestId();
   const at = options.at ?? new Date();
-  const flow = requestFlow("failed", id, at, { email: options.email ?? "nina@example.com" });
+  const request = { email: options.email ?? "nina@example.com" };
+  const flow = options.vault
+    ? await sealedRequestFlow(options.vault, "failed", id, at, request)
+    : requestFlow("failed", id, at, request);
   const events: AnyDomainEvent[] =
     options.stage === "caption"
       ? [
