@@ -5,9 +5,7 @@ import { z } from "zod";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
 import { jsonBody } from "./json-body";
-
-/** Who an erasure is attributed to when the operator does not say. */
-export const DEFAULT_ERASED_BY = "operator (admin api)";
+import { DEFAULT_REQUESTED_BY } from "./request-admin-routes";
 
 const RequestedBy = z.string().trim().min(1).max(200).optional();
 const ForgetRequestBody = z.strictObject({ requestedBy: RequestedBy });
@@ -35,7 +33,7 @@ export function mountForgetRoutes(admin: Hono<AppEnv>, deps: CommandApiDeps): vo
     assertRequestId(requestId);
     const body = jsonBody(await c.req.text(), ForgetRequestBody, "{ requestedBy? }");
     const report = await forgetRequest(forgetDeps, requestId, {
-      requestedBy: body.requestedBy ?? DEFAULT_ERASED_BY,
+      requestedBy: body.requestedBy ?? DEFAULT_REQUESTED_BY,
     });
     c.var.log.info(
       { requestId, alreadyErased: report.alreadyErased, removed: report.removed.length },
@@ -47,7 +45,7 @@ export function mountForgetRoutes(admin: Hono<AppEnv>, deps: CommandApiDeps): vo
   admin.post("/forget", async function adminForgetEmail(c) {
     const body = jsonBody(await c.req.text(), ForgetEmailBody, "{ email, requestedBy? }");
     const report = await forgetEmail(forgetDeps, body.email, {
-      requestedBy: body.requestedBy ?? DEFAULT_ERASED_BY,
+      requestedBy: body.requestedBy ?? DEFAULT_REQUESTED_BY,
       signal: c.req.raw.signal,
     });
     // the address itself stays out of the log

@@ -15,7 +15,7 @@ const RetryBody = z.strictObject({
   requestedBy: z.string().trim().min(1).max(200).optional(),
 });
 
-/** Who a retry is attributed to when the operator does not say. */
+/** Who a retry or an erasure is attributed to when the operator does not say. */
 export const DEFAULT_REQUESTED_BY = "operator (admin api)";
 
 /** One request's history, unmasked status and retry: what an operator looks at first. */
