@@ -114,7 +114,12 @@ describe("a notifier that runs after a forget (real NATS, real SMTP sink)", () =
     )) as DomainEvent<"NotificationFailed">;
 
     expect(failed.type).toBe("NotificationFailed");
-    expect(failed.data).toEqual({ reason: "the person's data was erased", attempts: 1, smtpCode: null });
+    expect(failed.data).toEqual({
+      reason: "the person's data was erased",
+      attempts: 1,
+      smtpCode: null,
+      category: "input-missing",
+    });
     expect(sink.attempts).toBe(0);
   });
 });

@@ -1,16 +1,18 @@
-import { newEvent, RegisterResponse, RequestStatusResponse } from "@reimagine/contracts";
+import { FAILURE_SENTENCES, newEvent, RegisterResponse, RequestStatusResponse } from "@reimagine/contracts";
 import { expireRequestImages } from "@reimagine/operations";
 import { makeJpeg, makePng, startS3Server, type TestS3Server } from "@reimagine/testing";
 import { KeyStoreUnavailableError, type Vault } from "@reimagine/vault";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createAdminApi } from "../admin/create-admin-api";
 import { appendImageGenerated, openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
 import { createCommandApi } from "./create-command-api";
 
-const TOKEN = "privacy-admin-token";
+const TOKEN = "privacy-admin-token-0123456789abcdef";
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 
 let s3: TestS3Server;
 let api: TestApi;
+let adminApp: NonNullable<ReturnType<typeof createAdminApi>>;
 let jpeg: Buffer;
 
 beforeAll(async () => {
@@ -20,6 +22,7 @@ beforeAll(async () => {
 afterAll(() => s3.stop());
 beforeEach(async () => {
   api = await openTestApi({ s3, config: { ADMIN_TOKEN: TOKEN, PUBLIC_BASE_URL: "https://r.example" } });
+  adminApp = createAdminApi(api.deps)!;
 });
 afterEach(() => api.cleanup());
 
@@ -56,7 +59,7 @@ async function generated(email: string): Promise<string> {
 }
 
 const admin = (path: string, body?: unknown) =>
-  api.app.request(`/admin/v1${path}`, {
+  adminApp.request(`/admin/v1${path}`, {
     method: "POST",
     headers: { ...AUTH, "content-type": "application/json" },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -97,7 +100,7 @@ describe("forget through the admin API", () => {
     const image = await api.app.request(`/api/v1/request/${id}/image`);
     expect(image.status).toBe(410);
     expect(await image.json()).toMatchObject({ type: "urn:reimagine:problem:request-erased", status: 410 });
-    const unmasked = await api.app.request(`/admin/v1/requests/${id}/status`, { headers: AUTH });
+    const unmasked = await adminApp.request(`/admin/v1/requests/${id}/status`, { headers: AUTH });
     expect(await unmasked.json()).toMatchObject({ status: "erased", email: "erased" });
 
     // again: nothing new
@@ -124,7 +127,7 @@ describe("forget through the admin API", () => {
       expect(refused.status).toBe(400);
       expect(await refused.json()).toMatchObject({ type: "urn:reimagine:problem:malformed-request" });
     }
-    expect((await api.app.request("/admin/v1/forget", { method: "POST", body: "{}" })).status).toBe(401);
+    expect((await adminApp.request("/admin/v1/forget", { method: "POST", body: "{}" })).status).toBe(401);
   });
 });
 
@@ -140,7 +143,11 @@ describe("expired images", () => {
     // its email never went out: a stage that can no longer run fails instead of waiting for ever
     expect(body).toMatchObject({
       status: "failed",
-      error: { stage: "notification", message: "the images expired before this stage ran" },
+      error: {
+        stage: "notification",
+        category: "input-missing",
+        message: FAILURE_SENTENCES["input-missing"],
+      },
       imageExpiredAt: expired!.occurredAt,
       erasedAt: null,
     });
