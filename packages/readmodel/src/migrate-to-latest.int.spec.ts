@@ -90,4 +90,25 @@ describe("read-model migrations", () => {
     expect(opened.filter((r) => r.status === "rejected")).toEqual([]);
     expect(await tablesOf(databases[0]!, schema)).toContain("requests");
   });
+
+  it("runs while another schema's tables come and go (a rebuild's swap elsewhere in the database)", async () => {
+    const churn = await open({ migrate: false });
+    let stop = false;
+    // create and drop tables in another schema as fast as Postgres allows, as a rebuild's swap does
+    const churning = (async () => {
+      for (let i = 0; !stop; i++) {
+        await sql`create table ${sql.id(`churn_${i}`)} (a int, b text, c timestamptz)`.execute(churn.db);
+        await sql`drop table ${sql.id(`churn_${i}`)}`.execute(churn.db);
+      }
+    })();
+    try {
+      for (let i = 0; i < 15; i++) {
+        const t = await open({ migrate: false });
+        expect(await migrateToLatest(t.db)).toEqual(ALL);
+      }
+    } finally {
+      stop = true;
+      await churning;
+    }
+  });
 });

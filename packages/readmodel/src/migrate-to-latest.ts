@@ -9,6 +9,29 @@ import { migrationProvider } from "./migrations";
  * including the creation of kysely's own bookkeeping tables, which Kysely does outside its lock.
  */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateOnce(db);
+    } catch (err) {
+      if (attempt >= INTROSPECTION_ATTEMPTS || !isTableDroppedMeanwhile(err)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    }
+  }
+}
+
+/**
+ * Kysely's migrator looks for its bookkeeping table by introspecting every table in the database,
+ * in every schema; a table dropped while that query runs (a rebuild's swap in this or another
+ * schema) fails it with "relation … does not exist". Nothing was migrated then: try again.
+ */
+const INTROSPECTION_ATTEMPTS = 5;
+
+function isTableDroppedMeanwhile(err: unknown): boolean {
+  const cause = err instanceof MigrationError ? err.cause : err;
+  return (cause as { code?: string } | null)?.code === "42P01";
+}
+
+async function migrateOnce(db: Kysely<Database>): Promise<string[]> {
   return db.connection().execute(async (conn) => {
     const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(conn);
     const schema = rows[0]?.schema;
