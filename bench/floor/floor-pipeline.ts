@@ -1,0 +1,166 @@
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import { AckPolicy, type JsMsg, jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
+import busboy from "busboy";
+import { Client as Minio } from "minio";
+import nodemailer from "nodemailer";
+import pg from "pg";
+
+/**
+ * The floor of the end-to-end benchmark: the same I/O as reimagine's five services, hand-written
+ * with no framework — the upload received over HTTP, the original put to and read back from S3,
+ * both model calls, the generated image put to S3, one JetStream publish per fact, a durable
+ * consumer per stage, one row upsert per fact, one SMTP send. No validation, no expected
+ * versions, no re-read of the history, no retries, no telemetry, no logging.
+ * Run as `node --import tsx floor-pipeline.ts '<FloorSpec as JSON>'`, one process per stage.
+ */
+export interface FloorSpec {
+  stage: FloorStage;
+  natsUrl: string;
+  /** The floor's own stream, subjects `<prefix>.<fact>.<requestId>` (created by the caller). */
+  stream: string;
+  prefix: string;
+  s3: { endpoint: string; accessKey: string; secretKey: string; originals: string; generated: string };
+  hf: { imageToText: string; textToImage: string; token: string };
+  databaseUrl: string;
+  /** Table the floor projector upserts into (created by the caller). */
+  table: string;
+  smtpUrl: string;
+}
+
+export type FloorStage = "api" | "caption" | "generation" | "projector" | "notifier";
+
+type Fact = "submitted" | "captioned" | "generated" | "notified";
+
+async function runStage(spec: FloorSpec): Promise<void> {
+  const nc = await connect({ servers: spec.natsUrl });
+  const js = jetstream(nc);
+  const endpoint = new URL(spec.s3.endpoint);
+  const s3 = new Minio({
+    endPoint: endpoint.hostname,
+    port: Number(endpoint.port),
+    useSSL: false,
+    accessKey: spec.s3.accessKey,
+    secretKey: spec.s3.secretKey,
+    pathStyle: true,
+    region: "us-east-1",
+  });
+  const publish = (fact: Fact, requestId: string, data: Record<string, unknown>) => {
+    const body = { id: randomUUID(), type: fact, requestId, occurredAt: new Date().toISOString(), data };
+    return js.publish(`${spec.prefix}.${fact}.${requestId}`, JSON.stringify(body), { msgID: body.id });
+  };
+  const consume = async (name: string, filter: string, handle: (m: JsMsg) => Promise<void>) => {
+    const jsm = await jetstreamManager(nc);
+    await jsm.consumers.add(spec.stream, {
+      durable_name: name,
+      filter_subject: filter,
+      ack_policy: AckPolicy.Explicit,
+      max_ack_pending: 64,
+    });
+    const messages = await (await js.consumers.get(spec.stream, name)).consume({ max_messages: 16 });
+    (async () => {
+      for await (const m of messages) {
+        handle(m).then(
+          () => m.ack(),
+          (err) => {
+            console.error(err);
+            m.nak(1000);
+          },
+        );
+      }
+    })();
+  };
+  const eventOf = (m: JsMsg) =>
+    m.json<{ requestId: string; type: Fact; occurredAt: string; data: Record<string, string> }>();
+
+  switch (spec.stage) {
+    case "api": {
+      const server = createServer((req, res) => {
+        const requestId = randomUUID();
+        let email = "";
+        const chunks: Buffer[] = [];
+        const form = busboy({ headers: req.headers });
+        form.on("field", (name, value) => {
+          if (name === "email") email = value;
+        });
+        form.on("file", (_name, file) => file.on("data", (c: Buffer) => chunks.push(c)));
+        form.on("close", async () => {
+          const image = Buffer.concat(chunks);
+          const key = `${requestId}/original.jpg`;
+          await s3.putObject(spec.s3.originals, key, image, image.length, { "Content-Type": "image/jpeg" });
+          await publish("submitted", requestId, { email, originalKey: key, bytes: String(image.length) });
+          res.writeHead(202, { "content-type": "application/json" });
+          res.end(JSON.stringify({ id: requestId, status: "pending" }));
+        });
+        req.pipe(form);
+      });
+      await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+      const { port } = server.address() as { port: number };
+      console.log(`http://127.0.0.1:${port}`);
+      return;
+    }
+    case "caption":
+      await consume("floor_caption", `${spec.prefix}.submitted.*`, async (m) => {
+        const { requestId, data } = eventOf(m);
+        const chunks: Buffer[] = [];
+        for await (const c of await s3.getObject(spec.s3.originals, data.originalKey!))
+          chunks.push(c as Buffer);
+        const res = await fetch(spec.hf.imageToText, {
+          method: "POST",
+          headers: { authorization: `Bearer ${spec.hf.token}`, "content-type": "image/jpeg" },
+          body: Buffer.concat(chunks),
+        });
+        const { generated_text } = (await res.json()) as { generated_text: string };
+        await publish("captioned", requestId, { caption: generated_text });
+      });
+      break;
+    case "generation":
+      await consume("floor_generation", `${spec.prefix}.captioned.*`, async (m) => {
+        const { requestId, data } = eventOf(m);
+        const res = await fetch(spec.hf.textToImage, {
+          method: "POST",
+          headers: { authorization: `Bearer ${spec.hf.token}`, "content-type": "application/json" },
+          body: JSON.stringify({ inputs: data.caption, parameters: {} }),
+        });
+        const image = Buffer.from(await res.arrayBuffer());
+        const key = `${requestId}/generated.png`;
+        await s3.putObject(spec.s3.generated, key, image, image.length, { "Content-Type": "image/png" });
+        await publish("generated", requestId, { generatedKey: key });
+      });
+      break;
+    case "notifier": {
+      const mail = nodemailer.createTransport(spec.smtpUrl);
+      await consume("floor_notifier", `${spec.prefix}.generated.*`, async (m) => {
+        const { requestId } = eventOf(m);
+        const info = await mail.sendMail({
+          from: "floor <floor@reimagine.bench>",
+          to: "bench@example.com",
+          subject: "Your image is ready",
+          text: `http://reimagine.bench/api/v1/request/${requestId}/image`,
+        });
+        await publish("notified", requestId, { messageId: info.messageId });
+      });
+      break;
+    }
+    case "projector": {
+      const db = new pg.Pool({ connectionString: spec.databaseUrl, max: 4 });
+      await consume("floor_projector", `${spec.prefix}.>`, async (m) => {
+        const { requestId, type, occurredAt } = eventOf(m);
+        await db.query(
+          `insert into ${spec.table} (request_id, status, history, position) values ($1, $2, $3, $4)
+           on conflict (request_id) do update
+           set status = $2, history = ${spec.table}.history || $3, position = $4`,
+          [requestId, type, JSON.stringify([{ type, at: occurredAt }]), m.seq],
+        );
+      });
+      break;
+    }
+  }
+  console.log("ready");
+}
+
+runStage(JSON.parse(process.argv[2]!) as FloorSpec).catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
