@@ -9,15 +9,20 @@
 #   docker build --target notifier           -t reimagine/notifier .
 #   docker build --target all-in-one         -t reimagine/all-in-one .   (demo: everything in one container)
 #
-# Stages: manifests → deps (full install) → build (typecheck: a broken tree never becomes an image)
-#         manifests → prod-deps (npm ci --omit=dev) ─┐
-#         build → source (sources without tests) ────┴→ runtime → one target per service
+# Stages: manifests → deps (full install) → build (typecheck, then `npm run build`: one bundle per
+#         process, dist/main.js, with the workspace packages compiled in)
+#         manifests → <service>-deps (only that service's production dependencies, see below)
+#         runtime + <service>-deps + its bundle → <service>
 #
-# The services run their TypeScript through tsx (a runtime dependency), so there is no compile
-# output to ship: the runtime image holds the sources, production node_modules and nothing else.
+# Each image holds its compiled bundle, its source map and the node_modules of exactly the
+# third-party packages that bundle imports: scripts/service-manifest.mjs derives them from the
+# workspace package.json files (the service's dependencies and those of the workspace packages it
+# depends on) and installs them at the versions of package-lock.json. No TypeScript, no tests, no
+# dev tools, no other service's dependencies (the notifier's image has no sharp, PGlite or HF client;
+# infra/images.unit.spec.ts checks that). The operator CLI is in the command-api and all-in-one images.
 # Needs BuildKit (the default builder of Docker 23+ and of `docker compose`).
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:22-bookworm-slim
 # Only the all-in-one target embeds a nats-server (it starts one when NATS_URL is unset).
 ARG NATS_IMAGE=nats:2.11-alpine
 
@@ -50,6 +55,7 @@ COPY tools/all-in-one/package.json tools/all-in-one/
 COPY tools/cli/package.json tools/cli/
 # npm links workspace bins at install time; the target must exist then.
 COPY tools/cli/bin tools/cli/bin
+COPY scripts/service-manifest.mjs scripts/
 
 # ---------------------------------------------------------------------------------------------
 FROM manifests AS deps
@@ -57,19 +63,33 @@ RUN --mount=type=cache,target=/root/.npm,sharing=locked npm ci
 
 FROM deps AS build
 COPY . .
-RUN npm run typecheck
-
-# The runtime copy of the sources: no tests, no per-workspace node_modules of the full install.
-FROM build AS source
-RUN mkdir /out \
- && tar -C /app -cf - \
-      --exclude=node_modules --exclude='*.spec.ts' \
-      package.json tsconfig.base.json tsconfig.json contracts packages services tools \
-    | tar -C /out -xf -
+RUN npm run typecheck && npm run build
 
 # ---------------------------------------------------------------------------------------------
-FROM manifests AS prod-deps
-RUN --mount=type=cache,target=/root/.npm,sharing=locked npm ci --omit=dev
+# One production install per image, in /deps.
+FROM manifests AS command-api-deps
+RUN --mount=type=cache,target=/root/.npm,sharing=locked \
+    node scripts/service-manifest.mjs --install /deps services/command-api tools/cli
+
+FROM manifests AS caption-handler-deps
+RUN --mount=type=cache,target=/root/.npm,sharing=locked \
+    node scripts/service-manifest.mjs --install /deps services/caption-handler
+
+FROM manifests AS generation-handler-deps
+RUN --mount=type=cache,target=/root/.npm,sharing=locked \
+    node scripts/service-manifest.mjs --install /deps services/generation-handler
+
+FROM manifests AS projector-deps
+RUN --mount=type=cache,target=/root/.npm,sharing=locked \
+    node scripts/service-manifest.mjs --install /deps services/projector
+
+FROM manifests AS notifier-deps
+RUN --mount=type=cache,target=/root/.npm,sharing=locked \
+    node scripts/service-manifest.mjs --install /deps services/notifier
+
+FROM manifests AS all-in-one-deps
+RUN --mount=type=cache,target=/root/.npm,sharing=locked \
+    node scripts/service-manifest.mjs --install /deps tools/all-in-one tools/cli
 
 # ---------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
@@ -78,62 +98,78 @@ LABEL org.opencontainers.image.title="reimagine" \
       org.opencontainers.image.licenses="MIT"
 ENV NODE_ENV=production
 WORKDIR /app
-# Owned by root and not writable by the service user: the code cannot be changed at run time.
-COPY --from=prod-deps /app ./
-COPY --from=source /out ./
-# The operator CLI, e.g. `docker compose exec command-api reimagine status <id>`.
-RUN ln -s /app/tools/cli/bin/reimagine.js /usr/local/bin/reimagine
-# The `node` user of the base image, by number so Kubernetes can verify runAsNonRoot. tsx keeps
-# its compile cache under /tmp: with a read-only root filesystem, mount a writable /tmp.
+# The `node` user of the base image, by number so Kubernetes can verify runAsNonRoot. Everything
+# under /app stays owned by root: the code cannot be changed at run time.
 USER 1000:1000
 
 # ---------------------------------------------------------------------------------------------
-# One target per service. Each runs `node --import tsx <entry>` (what `npm run start -w …` does
-# through the tsx CLI, minus the npm and tsx wrapper processes): node is the process that gets
-# SIGTERM and drains in-flight work within SHUTDOWN_GRACE_MS.
+# One target per service: its dependencies, its bundle, and `node --enable-source-maps dist/main.js`
+# (what `npm run start -w services/<name>` runs, minus npm): node is the process that gets SIGTERM
+# and drains in-flight work within SHUTDOWN_GRACE_MS.
 # HEALTHCHECK: a node one-liner (slim images have no curl) against /healthz on the probe port.
 
 FROM runtime AS command-api
+COPY --from=command-api-deps /deps/node_modules node_modules
+COPY --from=build /app/services/command-api/dist dist
+# The operator CLI, e.g. `docker compose exec command-api reimagine status <id>`.
+COPY --from=build /app/tools/cli/bin tools/cli/bin
+COPY --from=build /app/tools/cli/dist tools/cli/dist
+USER root
+RUN ln -s /app/tools/cli/bin/reimagine.js /usr/local/bin/reimagine
+USER 1000:1000
 ENV PORT=3000
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch(process.argv[1],{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "http://127.0.0.1:${PORT:-3000}/healthz"
-CMD ["node", "--import", "tsx", "services/command-api/src/main.ts"]
+CMD ["node", "--enable-source-maps", "dist/main.js"]
 
 FROM runtime AS caption-handler
+COPY --from=caption-handler-deps /deps/node_modules node_modules
+COPY --from=build /app/services/caption-handler/dist dist
 ENV HEALTH_PORT=8081
 EXPOSE 8081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch(process.argv[1],{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "http://127.0.0.1:${HEALTH_PORT:-8081}/healthz"
-CMD ["node", "--import", "tsx", "services/caption-handler/src/main.ts"]
+CMD ["node", "--enable-source-maps", "dist/main.js"]
 
 FROM runtime AS generation-handler
+COPY --from=generation-handler-deps /deps/node_modules node_modules
+COPY --from=build /app/services/generation-handler/dist dist
 ENV HEALTH_PORT=8081
 EXPOSE 8081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch(process.argv[1],{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "http://127.0.0.1:${HEALTH_PORT:-8081}/healthz"
-CMD ["node", "--import", "tsx", "services/generation-handler/src/main.ts"]
+CMD ["node", "--enable-source-maps", "dist/main.js"]
 
 FROM runtime AS projector
+COPY --from=projector-deps /deps/node_modules node_modules
+COPY --from=build /app/services/projector/dist dist
 ENV HEALTH_PORT=8081
 EXPOSE 8081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch(process.argv[1],{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "http://127.0.0.1:${HEALTH_PORT:-8081}/healthz"
-CMD ["node", "--import", "tsx", "services/projector/src/main.ts"]
+CMD ["node", "--enable-source-maps", "dist/main.js"]
 
 FROM runtime AS notifier
+COPY --from=notifier-deps /deps/node_modules node_modules
+COPY --from=build /app/services/notifier/dist dist
 ENV HEALTH_PORT=8081
 EXPOSE 8081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch(process.argv[1],{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "http://127.0.0.1:${HEALTH_PORT:-8081}/healthz"
-CMD ["node", "--import", "tsx", "services/notifier/src/main.ts"]
+CMD ["node", "--enable-source-maps", "dist/main.js"]
 
 # Everything in one process with the embedded defaults (a demo, not a deployment): NATS from
 # the bundled nats-server, PGlite, blobs and the mail outbox under DATA_DIR (mount a volume there).
 FROM runtime AS all-in-one
+COPY --from=all-in-one-deps /deps/node_modules node_modules
+COPY --from=build /app/tools/all-in-one/dist dist
+COPY --from=build /app/tools/cli/bin tools/cli/bin
+COPY --from=build /app/tools/cli/dist tools/cli/dist
 COPY --from=nats /usr/local/bin/nats-server /usr/local/bin/nats-server
 USER root
-RUN mkdir -p /data && chown 1000:1000 /data
+RUN ln -s /app/tools/cli/bin/reimagine.js /usr/local/bin/reimagine \
+ && mkdir -p /data && chown 1000:1000 /data
 USER 1000:1000
 ENV PORT=3000 \
     DATA_DIR=/data
@@ -141,4 +177,4 @@ VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD node -e "fetch(process.argv[1],{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "http://127.0.0.1:${PORT:-3000}/healthz"
-CMD ["node", "--import", "tsx", "tools/all-in-one/src/main.ts"]
+CMD ["node", "--enable-source-maps", "dist/main.js"]

@@ -141,7 +141,7 @@ describe("Kubernetes manifests", () => {
       expect(c.livenessProbe.httpGet.port).toBe(c.readinessProbe.httpGet.port);
     });
 
-    it("has a writable /tmp (emptyDir) for tsx's cache", () => {
+    it("has a writable /tmp (emptyDir) for scratch files", () => {
       const mount = c.volumeMounts.find((m: Doc) => m.mountPath === "/tmp");
       expect(pod.volumes.find((v: Doc) => v.name === mount?.name)?.emptyDir).toBeDefined();
     });
@@ -380,38 +380,60 @@ describe("Dockerfile", () => {
     expect(rootPkg.workspaces.length).toBeGreaterThan(0);
     const install = (name: string) => targets.get(name)!.instructions.find((i) => i.keyword === "RUN")?.args;
     expect(install("deps")).toMatch(/npm ci$/);
-    expect(install("prod-deps")).toMatch(/npm ci --omit=dev$/);
+    // The per-image installs read every workspace manifest, so they start from the same stage.
+    for (const image of [...SERVICES, "all-in-one"])
+      expect(targets.get(`${image}-deps`)?.base).toBe("manifests");
   });
 
-  it("has tsx as a runtime dependency (the services run TypeScript through it)", () => {
+  it("runs Node 22 LTS in the images (the repository itself still runs on Node 20.19+)", () => {
+    expect(readFileSync(at("Dockerfile"), "utf8")).toMatch(/^ARG NODE_IMAGE=node:22-bookworm-slim$/m);
+    expect(JSON.parse(readFileSync(at("package.json"), "utf8")).engines.node).toBe(">=20.19");
+  });
+
+  it("compiles the bundles in the build stage, after the typecheck; no image runs TypeScript", () => {
+    expect(targets.get("build")!.instructions.find((i) => i.keyword === "RUN")?.args).toBe(
+      "npm run typecheck && npm run build",
+    );
     const rootPkg = JSON.parse(readFileSync(at("package.json"), "utf8"));
-    expect(rootPkg.dependencies?.tsx).toBeDefined();
-    expect(rootPkg.devDependencies?.tsx).toBeUndefined();
+    expect(rootPkg.dependencies?.tsx).toBeUndefined();
   });
 
-  it("builds the runtime from production dependencies, as a non-root user, in production mode", () => {
+  it("gives the runtime base nothing but production mode and a non-root user", () => {
     const runtime = targets.get("runtime")!;
-    const from = runtime.instructions.filter((i) => i.keyword === "COPY").map((i) => i.args);
-    expect(from).toContain("--from=prod-deps /app ./");
-    expect(from.some((a) => a.startsWith("--from=deps") || a.startsWith("--from=build"))).toBe(false);
+    expect(runtime.instructions.filter((i) => i.keyword === "COPY")).toEqual([]);
     expect(environment(stages, "runtime").NODE_ENV).toBe("production");
     expect(effective(stages, "runtime", "USER")).toMatch(/^[1-9]\d*:[1-9]\d*$/);
   });
 
-  describe.each(SERVICES.map((s) => [s]))("target %s", (service) => {
-    it("derives from the runtime and runs the entry its start script runs", () => {
-      expect(targets.get(service)?.base).toBe("runtime");
-      const pkg = JSON.parse(readFileSync(at(`services/${service}/package.json`), "utf8"));
-      const entry = /^tsx (\S+)$/.exec(pkg.scripts.start)?.[1];
-      expect(entry).toBeDefined();
-      expect(JSON.parse(effective(stages, service, "CMD")!)).toEqual([
-        "node",
-        "--import",
-        "tsx",
-        `services/${service}/${entry}`,
-      ]);
+  describe.each([...SERVICES, "all-in-one"].map((s) => [s]))("target %s", (image) => {
+    const workspace = image === "all-in-one" ? "tools/all-in-one" : `services/${image}`;
+    const copies = () =>
+      targets
+        .get(image)!
+        .instructions.filter((i) => i.keyword === "COPY")
+        .map((i) => i.args);
+
+    it("holds its own production dependencies and its bundle, nothing else of the repository", () => {
+      expect(targets.get(image)?.base).toBe("runtime");
+      const withCli = image === "command-api" || image === "all-in-one" ? " tools/cli" : "";
+      expect(targets.get(`${image}-deps`)!.instructions.find((i) => i.keyword === "RUN")?.args).toMatch(
+        new RegExp(`node scripts/service-manifest\\.mjs --install /deps ${workspace}${withCli}$`),
+      );
+      expect(copies()).toContain(`--from=${image}-deps /deps/node_modules node_modules`);
+      expect(copies()).toContain(`--from=build /app/${workspace}/dist dist`);
+      const fromBuild = copies().filter((c) => c.startsWith("--from=build "));
+      for (const c of fromBuild) expect(c).toMatch(/^--from=build \/app\/\S+\/(dist|bin) \S+$/);
     });
 
+    it("runs what its start script runs, as a non-root user", () => {
+      const pkg = JSON.parse(readFileSync(at(`${workspace}/package.json`), "utf8"));
+      expect(pkg.scripts.start).toMatch(/^node /);
+      expect(JSON.parse(effective(stages, image, "CMD")!)).toEqual(pkg.scripts.start.split(" "));
+      expect(effective(stages, image, "USER")).toMatch(/^[1-9]\d*:[1-9]\d*$/);
+    });
+  });
+
+  describe.each(SERVICES.map((s) => [s]))("target %s", (service) => {
     it("exposes and health-checks /healthz on its probe port", () => {
       const port = probePortOf(service);
       expect(effective(stages, service, "EXPOSE")).toBe(String(port));

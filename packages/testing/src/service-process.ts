@@ -4,6 +4,7 @@ import { mkdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { build, compiledEntry, NODE_OPTIONS } from "../../../scripts/build.mjs";
 
 /** The repository root, from this file's place in packages/testing/src. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -47,10 +48,13 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The command line that runs a service's entry point (the one place that knows how services start). */
-export function serviceCommand(name: ServiceName): { command: string; args: string[] } {
-  const entry = name === "all-in-one" ? "tools/all-in-one/src/main.ts" : `services/${name}/src/main.ts`;
-  return { command: process.execPath, args: ["--import", "tsx", join(REPO_ROOT, entry)] };
+/**
+ * The command line that runs a service as production does: its compiled entry (built first when a
+ * source changed since the last build). The one place that knows how services start as processes.
+ */
+export async function serviceCommand(name: ServiceName): Promise<{ command: string; args: string[] }> {
+  await build([name], { ifStale: true });
+  return { command: process.execPath, args: [...NODE_OPTIONS, compiledEntry(name)] };
 }
 
 /**
@@ -67,7 +71,7 @@ export async function startServiceProcess(
   const fullEnv: Record<string, string> = { PATH: process.env.PATH ?? "", HOST: "127.0.0.1" };
   for (const [k, v] of Object.entries(env)) if (v !== undefined) fullEnv[k] = v;
   fullEnv[usesPort ? "PORT" : "HEALTH_PORT"] = String(port);
-  const { command, args } = serviceCommand(name);
+  const { command, args } = await serviceCommand(name);
   await mkdir(options.logDir, { recursive: true });
   const child: ChildProcess = spawn(command, args, {
     cwd: REPO_ROOT,

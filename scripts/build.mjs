@@ -1,0 +1,171 @@
+#!/usr/bin/env node
+// Compiles each reimagine process (the five services, the all-in-one and the CLI) into one ES module,
+// <workspace>/dist/main.js with its source map: the workspace packages are bundled in (they are
+// TypeScript sources), third-party packages stay imports resolved from node_modules at run time.
+//
+//   node scripts/build.mjs                    build every target
+//   node scripts/build.mjs notifier cli       build these
+//   node scripts/build.mjs --if-stale [...]   only where a source changed since the last build
+//
+// Plain JavaScript so that it runs on a fresh clone before anything is compiled. esbuild is the one
+// compiler of the repository already (tsx and vite run on it), and bundles all targets in well under
+// a second.
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Every process reimagine runs, by name: the workspace whose src/main.ts is its entry. */
+export const TARGETS = {
+  "command-api": "services/command-api",
+  "caption-handler": "services/caption-handler",
+  "generation-handler": "services/generation-handler",
+  projector: "services/projector",
+  notifier: "services/notifier",
+  "all-in-one": "tools/all-in-one",
+  cli: "tools/cli",
+};
+
+/** Where a target's compiled entry is, absolute. */
+export const compiledEntry = (name) => join(ROOT, workspaceOf(name), "dist", "main.js");
+
+/** The node options every compiled entry runs with: stack traces point into the TypeScript sources. */
+export const NODE_OPTIONS = ["--enable-source-maps"];
+
+// Written beside main.js: the files the bundle was made of, to tell whether it is stale.
+const INPUTS_FILE = "inputs.json";
+
+function workspaceOf(name) {
+  const dir = TARGETS[name];
+  if (!dir) throw new Error(`unknown build target ${name}; known: ${Object.keys(TARGETS).join(", ")}`);
+  return dir;
+}
+
+/**
+ * Bundles in workspace packages (imports starting with @reimagine/ and relative imports) and leaves
+ * every other bare import to node, so node_modules stays the one copy of each dependency and
+ * native modules (sharp) load as usual.
+ */
+const thirdPartyExternal = {
+  name: "third-party-external",
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith("@reimagine/") ? undefined : { path: args.path, external: true },
+    );
+  },
+};
+
+/** Is the target's bundle missing or older than one of the files it was made of? */
+export async function isStale(name) {
+  const dist = join(ROOT, workspaceOf(name), "dist");
+  let recorded;
+  try {
+    recorded = JSON.parse(await readFile(join(dist, INPUTS_FILE), "utf8"));
+    await stat(join(dist, "main.js"));
+  } catch {
+    return true;
+  }
+  const mtimes = await Promise.all(
+    recorded.inputs.map((file) =>
+      stat(join(ROOT, file)).then(
+        (s) => s.mtimeMs,
+        () => Number.POSITIVE_INFINITY,
+      ),
+    ),
+  );
+  return mtimes.some((m) => m > recorded.builtAt);
+}
+
+/** Builds the named targets (all by default); with `ifStale`, only those whose sources changed. */
+export async function build(names = Object.keys(TARGETS), { ifStale = false } = {}) {
+  const todo = ifStale
+    ? (await Promise.all(names.map(async (n) => ((await isStale(n)) ? n : null)))).filter(Boolean)
+    : names;
+  if (todo.length === 0) return [];
+  const esbuild = await import("esbuild");
+  await Promise.all(todo.map((name) => buildOne(esbuild, name)));
+  return todo;
+}
+
+async function buildOne(esbuild, name) {
+  const workspace = join(ROOT, workspaceOf(name));
+  const dist = join(workspace, "dist");
+  // Taken before reading any source: a file saved during the build makes the next check rebuild.
+  const builtAt = Date.now();
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: { main: join(workspace, "src", "main.ts") },
+    outdir: dist,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20.19",
+    sourcemap: "linked",
+    // The sources are in the repository (and the images run the bundle only): maps stay small.
+    sourcesContent: false,
+    // Readable stack traces and logs: keep names, no minification (it saves nothing that matters here).
+    keepNames: true,
+    logLevel: "warning",
+    metafile: true,
+    write: false,
+    plugins: [thirdPartyExternal],
+  });
+  await mkdir(dist, { recursive: true });
+  // The third-party packages the bundle imports: what its container image must install.
+  const externals = [
+    ...new Set(
+      Object.values(result.metafile.outputs)
+        .flatMap((o) => o.imports)
+        .filter((i) => i.external && !i.path.startsWith("node:"))
+        .map((i) => packageName(i.path)),
+    ),
+  ].sort();
+  const inputs = [
+    ...Object.keys(result.metafile.inputs),
+    relative(ROOT, fileURLToPath(import.meta.url)),
+    relative(ROOT, join(workspace, "package.json")),
+  ].sort();
+  // Each file replaced in one rename: a process starting meanwhile reads the old or the new file, never half.
+  for (const file of result.outputFiles) await writeAtomically(file.path, file.contents);
+  await writeAtomically(join(dist, INPUTS_FILE), JSON.stringify({ builtAt, externals, inputs }, null, 1));
+}
+
+/** "@scope/name/deep/path" → "@scope/name", "name/deep" → "name". */
+const packageName = (specifier) =>
+  specifier
+    .split("/")
+    .slice(0, specifier.startsWith("@") ? 2 : 1)
+    .join("/");
+
+/** The third-party packages a target's bundle imports (built first if stale). */
+export async function externalPackages(name) {
+  await build([name], { ifStale: true });
+  const dist = join(ROOT, workspaceOf(name), "dist");
+  return JSON.parse(await readFile(join(dist, INPUTS_FILE), "utf8")).externals;
+}
+
+async function writeAtomically(path, contents) {
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, contents);
+  await rename(temp, path);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const ifStale = args.includes("--if-stale");
+  const names = args.filter((a) => a !== "--if-stale");
+  const started = performance.now();
+  build(names.length > 0 ? names : undefined, { ifStale }).then(
+    (built) => {
+      if (built.length > 0) {
+        const ms = Math.round(performance.now() - started);
+        console.error(`built ${built.join(", ")} in ${ms} ms`);
+      }
+    },
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
