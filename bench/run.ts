@@ -2,6 +2,7 @@ import { benchCommandApi } from "./command-api.bench";
 import { benchEventStore } from "./event-store.bench";
 import { benchHandlers } from "./handlers.bench";
 import { benchProjector } from "./projector.bench";
+import { benchReadRequest } from "./read-request.bench";
 import { type BenchResult, type BenchTable, printResults, printTable } from "./report";
 import { benchServiceResources } from "./service-resources.bench";
 
@@ -9,6 +10,7 @@ type Bench = () => Promise<BenchResult[] | { tables: BenchTable[]; results: Benc
 
 const BENCHES: Record<string, Bench> = {
   "event-store": benchEventStore,
+  "read-request": benchReadRequest,
   projector: benchProjector,
   handlers: benchHandlers,
   "command-api": benchCommandApi,

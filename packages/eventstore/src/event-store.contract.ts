@@ -1,7 +1,7 @@
-import { InvalidEventError } from "@reimagine/contracts";
+import { type AnyDomainEvent, InvalidEventError } from "@reimagine/contracts";
 import { captionProduced, imageSubmitted, newRequestId } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConcurrencyError } from "./errors";
+import { ConcurrencyError, EventStoreUnavailableError } from "./errors";
 import { InvalidRequestIdError } from "./request-id";
 import type { EventStore } from "./types";
 
@@ -29,6 +29,42 @@ export function eventStoreContract(
       expect(history.events.map((s) => s.event.id)).toEqual([first.id, second.id]);
       expect(history.events[1]!.event).toEqual(second);
       expect(history.version).toBe(r2.nextExpectedVersion);
+    });
+
+    it("reads one request's events only, in order, among others written in between", async () => {
+      const a = newRequestId();
+      const b = newRequestId();
+      const aFirst = imageSubmitted(a);
+      const bFirst = imageSubmitted(b);
+      let va = (await store.append(a, [aFirst], "no_stream")).nextExpectedVersion;
+      let vb = (await store.append(b, [bFirst], "no_stream")).nextExpectedVersion;
+      const aEvents: AnyDomainEvent[] = [aFirst];
+      for (let i = 0; i < 3; i++) {
+        const next = captionProduced(aFirst, `a${i}`);
+        aEvents.push(next);
+        va = (await store.append(a, [next], va)).nextExpectedVersion;
+        vb = (await store.append(b, [captionProduced(bFirst, `b${i}`)], vb)).nextExpectedVersion;
+      }
+      const history = await store.readRequest(a);
+      expect(history.events.map((s) => s.event)).toEqual(aEvents);
+      expect(history.version).toBe(va);
+      const positions = history.events.map((s) => s.position);
+      expect(positions).toEqual([...positions].sort((x, y) => x - y));
+    });
+
+    it("reads up to a position it is told is there (atLeast)", async () => {
+      const id = newRequestId();
+      const { nextExpectedVersion } = await store.append(id, [imageSubmitted(id)], "no_stream");
+      const history = await store.readRequest(id, { atLeast: nextExpectedVersion });
+      expect(history.version).toBe(nextExpectedVersion);
+    });
+
+    it("fails as unavailable (transient) when the history stays short of atLeast", async () => {
+      const id = newRequestId();
+      const { nextExpectedVersion } = await store.append(id, [imageSubmitted(id)], "no_stream");
+      await expect(
+        store.readRequest(id, { atLeast: nextExpectedVersion + 1_000_000 }),
+      ).rejects.toBeInstanceOf(EventStoreUnavailableError);
     });
 
     it("reads an unknown request as empty with version 0", async () => {

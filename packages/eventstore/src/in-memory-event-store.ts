@@ -1,8 +1,15 @@
 import type { AnyDomainEvent } from "@reimagine/contracts";
 import { assertAppendable } from "./assert-appendable";
-import { ConcurrencyError } from "./errors";
+import { ConcurrencyError, EventStoreUnavailableError } from "./errors";
 import { assertRequestId } from "./request-id";
-import type { AppendResult, EventStore, ExpectedVersion, RequestHistory, StoredEvent } from "./types";
+import type {
+  AppendResult,
+  EventStore,
+  ExpectedVersion,
+  ReadRequestOptions,
+  RequestHistory,
+  StoredEvent,
+} from "./types";
 
 /** The same contract as the JetStream store, in memory: for fast unit tests of deciders and handlers. */
 export class InMemoryEventStore implements EventStore {
@@ -37,10 +44,17 @@ export class InMemoryEventStore implements EventStore {
     return { nextExpectedVersion: last, positions, duplicate: events.length > 0 && duplicate };
   }
 
-  async readRequest(requestId: string): Promise<RequestHistory> {
+  async readRequest(requestId: string, options: ReadRequestOptions = {}): Promise<RequestHistory> {
     assertRequestId(requestId);
     const events = this.log.filter((s) => s.event.requestId === requestId).map((s) => structuredClone(s));
-    return { events, version: events.at(-1)?.position ?? 0 };
+    const version = events.at(-1)?.position ?? 0;
+    // One copy, never behind: a history short of `atLeast` will not grow by reading it again.
+    if (version < (options.atLeast ?? 0)) {
+      throw new EventStoreUnavailableError(
+        `request ${requestId}: the log read ends at ${version}, before position ${options.atLeast}`,
+      );
+    }
+    return { events, version };
   }
 
   async *readAll(options: { fromPosition?: number; signal?: AbortSignal } = {}): AsyncIterable<StoredEvent> {

@@ -30,4 +30,11 @@ export { natsUrlOf, openEventStore } from "./open-event-store";
 export { assertRequestId, InvalidRequestIdError } from "./request-id";
 export { ensureStreams, type StreamOptions } from "./stream-setup";
 export { type SubjectLayout, subjectLayout } from "./subjects";
-export type { AppendResult, EventStore, ExpectedVersion, RequestHistory, StoredEvent } from "./types";
+export type {
+  AppendResult,
+  EventStore,
+  ExpectedVersion,
+  ReadRequestOptions,
+  RequestHistory,
+  StoredEvent,
+} from "./types";

@@ -1,10 +1,79 @@
-import { imageSubmitted, newRequestId, openTestStore } from "@reimagine/testing";
+import type { DirectMsgRequest, StoredMsg } from "@nats-io/jetstream";
+import {
+  captionProduced,
+  imageSubmitted,
+  newRequestId,
+  openTestStore,
+  type TestStore,
+} from "@reimagine/testing";
 import { describe, expect, it } from "vitest";
 import { eventStoreContract } from "./event-store.contract";
 
 eventStoreContract("JetStreamEventStore", openTestStore);
 
+/**
+ * Makes the store's direct gets answer as a replica that is behind would, `times` times: the last
+ * message of a subject as its previous one (or none), or no next message where there is one.
+ */
+function laggingReplica(t: TestStore, times: number): { lagged: () => number } {
+  const direct = t.store.jsm.direct;
+  const real = direct.getMessage.bind(direct);
+  let lagged = 0;
+  direct.getMessage = async (stream: string, query: DirectMsgRequest): Promise<StoredMsg | null> => {
+    if (lagged >= times) return real(stream, query);
+    lagged++;
+    if ("next_by_subj" in query) return null;
+    if ("last_by_subj" in query) {
+      const last = await real(stream, query);
+      if (last === null) return null;
+      // The message before the last, as a replica that has not applied the last one yet has it.
+      const before = await real(stream, { next_by_subj: query.last_by_subj, seq: 1 });
+      return before && before.seq < last.seq ? before : null;
+    }
+    return real(stream, query);
+  };
+  return { lagged: () => lagged };
+}
+
 describe("JetStreamEventStore on a real NATS", () => {
+  it("reads a request with direct gets again until it reaches the position the caller knows of", async () => {
+    const t = await openTestStore();
+    try {
+      const id = newRequestId();
+      const first = imageSubmitted(id);
+      const r1 = await t.store.append(id, [first], "no_stream");
+      const r2 = await t.store.append(id, [captionProduced(first)], r1.nextExpectedVersion);
+      const replica = laggingReplica(t, 3);
+      const history = await t.store.readRequest(id, { atLeast: r2.nextExpectedVersion });
+      expect(replica.lagged()).toBe(3);
+      expect(history.events.map((s) => s.position)).toEqual([r1.nextExpectedVersion, r2.nextExpectedVersion]);
+      expect(history.version).toBe(r2.nextExpectedVersion);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it("never returns a history with a hole in it", async () => {
+    const t = await openTestStore();
+    try {
+      const id = newRequestId();
+      const first = imageSubmitted(id);
+      const r1 = await t.store.append(id, [first], "no_stream");
+      await t.store.append(id, [captionProduced(first)], r1.nextExpectedVersion);
+      // The last message read fine, then "no next message" where the first one is: a lagging replica.
+      const direct = t.store.jsm.direct;
+      const real = direct.getMessage.bind(direct);
+      let holes = 1;
+      direct.getMessage = async (stream, query) =>
+        "next_by_subj" in query && holes-- > 0 ? null : real(stream, query);
+      const history = await t.store.readRequest(id);
+      expect(history.events).toHaveLength(2);
+      expect(holes).toBeLessThan(0);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
   it("is idempotent for a retried append after the dedupe window has passed", async () => {
     const t = await openTestStore({ duplicateWindowMs: 1000 });
     try {

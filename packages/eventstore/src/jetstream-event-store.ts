@@ -1,10 +1,13 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   DeliverPolicy,
+  type DirectMsgRequest,
   JetStreamApiError,
   type JetStreamClient,
   type JetStreamManager,
   jetstream,
   jetstreamManager,
+  type StoredMsg,
 } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { SpanKind, trace } from "@opentelemetry/api";
@@ -16,12 +19,26 @@ import { ConcurrencyError, EventStoreUnavailableError } from "./errors";
 import { assertRequestId } from "./request-id";
 import { ensureStreams, type StreamOptions } from "./stream-setup";
 import type { SubjectLayout } from "./subjects";
-import type { AppendResult, EventStore, ExpectedVersion, RequestHistory, StoredEvent } from "./types";
+import type {
+  AppendResult,
+  EventStore,
+  ExpectedVersion,
+  ReadRequestOptions,
+  RequestHistory,
+  StoredEvent,
+} from "./types";
 
 /** JetStream's error code for a failed Nats-Expected-Last-Subject-Sequence check. */
 const WRONG_LAST_SUBJECT_SEQUENCE = 10071;
 /** How often an "any" append re-reads the head after losing a race before giving up. */
 const ANY_RETRIES = 10;
+/**
+ * A read behind the position its caller knows of is read again this often, pausing 25, 50, 75…
+ * ms (~1.5 s in all): a replica catches up in milliseconds, and a longer wait belongs to the
+ * caller's own retry (a handler's backoff).
+ */
+const LAGGING_READ_ATTEMPTS = 10;
+const LAGGING_READ_PAUSE_MS = 25;
 
 /**
  * The event store on one JetStream stream. Each request is one subject, so its history is the
@@ -187,14 +204,52 @@ export class JetStreamEventStore implements EventStore {
     }
   }
 
-  async readRequest(requestId: string): Promise<RequestHistory> {
+  /**
+   * One request's history by direct gets (any replica may answer; no consumer is created). A read
+   * that ends before `atLeast`, or finds a hole, met a replica behind another and is read again,
+   * briefly.
+   */
+  async readRequest(requestId: string, options: ReadRequestOptions = {}): Promise<RequestHistory> {
     assertRequestId(requestId);
+    const atLeast = options.atLeast ?? 0;
+    for (let attempt = 1; ; attempt++) {
+      const history = await this.readHistoryOnce(requestId);
+      if (history !== null && history.version >= atLeast) return history;
+      if (attempt === LAGGING_READ_ATTEMPTS) {
+        throw new EventStoreUnavailableError(
+          `request ${requestId}: the log read ends at ${history?.version ?? "a gap"}, before position ${atLeast}`,
+        );
+      }
+      await sleep(LAGGING_READ_PAUSE_MS * attempt);
+    }
+  }
+
+  /**
+   * The history as direct gets see it now: the subject's first and last messages at once, then
+   * each one after the previous up to the last. Null when the answers disagree (replicas apart).
+   */
+  private async readHistoryOnce(requestId: string): Promise<RequestHistory | null> {
     const subject = this.layout.eventsOf(requestId);
-    const last = await this.lastPositionOf(requestId);
-    if (last === 0) return { events: [], version: 0 };
+    const [first, last] = await Promise.all([
+      this.directGet({ next_by_subj: subject, seq: 1 }, requestId),
+      this.directGet({ last_by_subj: subject }, requestId),
+    ]);
+    if (first === null || last === null) return first === last ? { events: [], version: 0 } : null;
     const events: StoredEvent[] = [];
-    for await (const stored of this.readSubject(subject, 1, last)) events.push(stored);
-    return { events, version: last };
+    for (let m: StoredMsg | null = first; ; ) {
+      if (m === null || m.seq > last.seq) return null;
+      events.push({ event: decodeEvent(m.data), position: m.seq });
+      if (m.seq === last.seq) return { events, version: last.seq };
+      m = await this.directGet({ next_by_subj: subject, seq: m.seq + 1 }, requestId);
+    }
+  }
+
+  private async directGet(query: DirectMsgRequest, requestId: string): Promise<StoredMsg | null> {
+    try {
+      return await this.jsm.direct.getMessage(this.layout.stream, query);
+    } catch (cause) {
+      throw new EventStoreUnavailableError(`cannot read request ${requestId}`, { cause });
+    }
   }
 
   async *readAll(options: { fromPosition?: number; signal?: AbortSignal } = {}): AsyncIterable<StoredEvent> {

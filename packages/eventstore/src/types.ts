@@ -24,6 +24,16 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
+/** How a history is read. */
+export interface ReadRequestOptions {
+  /**
+   * A position the caller knows is in this request's history (e.g. the event it was triggered
+   * by): the read does not end before it. The JetStream store reads by direct get, which any
+   * replica may answer, so a read right after an append could otherwise miss it.
+   */
+  atLeast?: number;
+}
+
 export interface RequestHistory {
   events: StoredEvent[];
   /** Position of the last event, 0 when there is none: pass it as the expected version. */
@@ -38,8 +48,11 @@ export interface EventStore {
    * Throws ConcurrencyError when another writer got there first.
    */
   append(requestId: string, events: AnyDomainEvent[], expected: ExpectedVersion): Promise<AppendResult>;
-  /** One request's history, in order. */
-  readRequest(requestId: string): Promise<RequestHistory>;
+  /**
+   * One request's history, in order. With `atLeast`, a history that ends before that position
+   * is read again, briefly; still behind, EventStoreUnavailableError (a transient failure).
+   */
+  readRequest(requestId: string, options?: ReadRequestOptions): Promise<RequestHistory>;
   /** Every event from `fromPosition` (inclusive) up to the head at call time, in order. */
   readAll(options?: { fromPosition?: number; signal?: AbortSignal }): AsyncIterable<StoredEvent>;
   /** Position of the newest event in the log (0 when empty). */

@@ -38,7 +38,8 @@ export async function readDueStage(
   step: Step,
 ): Promise<DueStage | null> {
   const { requestId } = trigger.event;
-  const history = await store.readRequest(requestId);
+  // The trigger is in this history: a read that ends before it came from a replica still behind.
+  const history = await store.readRequest(requestId, { atLeast: trigger.position });
   const state = stateOf(requestId, history);
   const runStage = dueRunStage(state, step);
   if (runStage === null) return null;
