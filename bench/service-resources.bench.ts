@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { availableParallelism, loadavg } from "node:os";
 import { S3BlobStore } from "@reimagine/blobs";
 import { type ServiceProcess, startServiceProcess, waitFor } from "@reimagine/testing";
 import pg from "pg";
@@ -122,8 +123,10 @@ export async function benchServiceResources(): Promise<{ tables: BenchTable[]; r
             `Each service as its own process: idle RSS started alone (bare node: ${mib(bareNode)} MiB); ` +
             `peak RSS and CPU per request over ${REQUESTS} requests at ${RATE}/s (${kb} KB JPEGs, instant fake ` +
             `models), against a hand-written floor pipeline doing the same I/O in the same run ` +
-            `(${ours.seconds.toFixed(1)} s vs ${floorFigures.seconds.toFixed(1)} s to drain; ` +
-            `${ours.refused} vs ${floorFigures.refused} uploads refused with 503 and sent again)`,
+            `(uploads sent at ${ours.perSecond.toFixed(1)} vs ${floorFigures.perSecond.toFixed(1)}/s, ` +
+            `${ours.seconds.toFixed(1)} s vs ${floorFigures.seconds.toFixed(1)} s to drain, ` +
+            `${ours.refused} vs ${floorFigures.refused} refused with 503 and sent again; ` +
+            `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores at the end)`,
           header: ["service", "idle RSS MiB", "peak RSS MiB", "CPU ms/req", "floor ms/req", "ratio"],
           rows,
         },
@@ -170,7 +173,7 @@ async function loadRun(
   image: Buffer,
   processes: Measured[],
   projectedNotified: () => Promise<number>,
-): Promise<{ processes: ProcessFigures[]; seconds: number; refused: number }> {
+): Promise<{ processes: ProcessFigures[]; seconds: number; refused: number; perSecond: number }> {
   infra.smtp.reset();
   const completed = async (n: number) => infra.smtp.messages.length >= n && (await projectedNotified()) >= n;
   await steadyUploads(baseUrl, image, WARM_UP, RATE);
@@ -178,7 +181,7 @@ async function loadRun(
   infra.hf.reset();
   const before = processes.map((p) => processUsage(p.pid));
   const startedAt = performance.now();
-  const { refused } = await steadyUploads(baseUrl, image, REQUESTS, RATE);
+  const { refused, perSecond } = await steadyUploads(baseUrl, image, REQUESTS, RATE);
   await waitFor(() => completed(WARM_UP + REQUESTS), {
     timeoutMs: 300_000,
     intervalMs: 50,
@@ -190,6 +193,7 @@ async function loadRun(
   return {
     seconds,
     refused,
+    perSecond,
     processes: processes.map((_, i) => ({
       cpuMsPerRequest: (after[i]!.cpuMs - before[i]!.cpuMs) / REQUESTS,
       peakRssMiB: after[i]!.peakRssMiB,

@@ -1,9 +1,17 @@
-/** What a steady upload run did: the request ids, and how many uploads were told to come back later. */
+/** What a steady upload run did. */
 export interface UploadRun {
   ids: string[];
   /** 503 answers (the API's upload queue was full); each such upload was sent again a second later. */
   refused: number;
+  /** The rate achieved: below the one asked for when the in-flight cap held uploads back. */
+  perSecond: number;
 }
+
+/**
+ * Uploads a client keeps open at once: a server that cannot keep up then sees the rate drop (and
+ * the run says so) instead of a growing pile of refused uploads whose retries it also pays for.
+ */
+const MAX_IN_FLIGHT = 64;
 
 /**
  * Submits `count` uploads of `image` to `<baseUrl>/api/v1/register` at a steady `perSecond`, open
@@ -41,13 +49,18 @@ export async function steadyUploads(
   };
   const start = performance.now();
   const answers: Promise<string>[] = [];
+  const inFlight = new Set<Promise<unknown>>();
   for (let i = 0; i < count; i++) {
     const wait = start + (i * 1000) / perSecond - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
     const answer = upload();
     // Handled here so an early failure cannot go unhandled while later uploads are still scheduled.
-    answer.catch(() => undefined);
+    const settled = answer.catch(() => undefined);
+    inFlight.add(settled);
+    settled.then(() => inFlight.delete(settled));
     answers.push(answer);
   }
-  return { ids: await Promise.all(answers), refused };
+  const ids = await Promise.all(answers);
+  return { ids, refused, perSecond: count / ((performance.now() - start) / 1000) };
 }

@@ -155,7 +155,7 @@ describe("the projector", () => {
 
   it("publishes its lag as the reimagine.projection.lag gauge while it runs", async () => {
     const reader = new TestReader();
-    const telemetry = startTelemetry({ serviceName: "test", metricReaders: [reader] });
+    const telemetry = await startTelemetry({ serviceName: "test", metricReaders: [reader] });
     const lagPoints = async () =>
       (await reader.collect()).resourceMetrics.scopeMetrics
         .flatMap((s) => s.metrics)

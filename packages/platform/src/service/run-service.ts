@@ -41,7 +41,7 @@ export async function runService(
     return part;
   };
   try {
-    own(startServiceTelemetry(config, service));
+    own(await startServiceTelemetry(config, service));
     const preflight = (checks: readonly PreflightCheck[]) => startPreflight(checks, logger);
     const readiness = await start({ config, logger, own, preflight });
     if (readiness) {

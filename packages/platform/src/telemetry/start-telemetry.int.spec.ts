@@ -20,7 +20,7 @@ describe("startTelemetry", () => {
   it("ties an append and the handler that reacts to it into one trace, and counts both", async () => {
     const spans = new InMemorySpanExporter();
     const reader = new TestReader();
-    telemetry = startTelemetry({
+    telemetry = await startTelemetry({
       serviceName: "test",
       spanProcessors: [new SimpleSpanProcessor(spans)],
       metricReaders: [reader],

@@ -1,10 +1,8 @@
 import { context, metrics, propagation, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
-import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { MeterProvider, type MetricReader, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
+import type { MetricReader } from "@opentelemetry/sdk-metrics";
 import { BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import type { Config } from "../config/schema";
@@ -28,16 +26,23 @@ export interface Telemetry {
 /**
  * Starts tracing and metrics for the process. Trace ids are always generated and propagated (so
  * the traceparent in events and NATS headers ties a request together even without a collector);
- * spans and metrics leave the process only when an OTLP endpoint is configured.
+ * spans and metrics leave the process only when an OTLP endpoint is configured. The OTLP exporters
+ * and the metrics SDK are loaded only when something will read what they make (~10 MB of a
+ * service's memory otherwise).
  */
-export function startTelemetry(options: TelemetryOptions): Telemetry {
+export async function startTelemetry(options: TelemetryOptions): Promise<Telemetry> {
   const resource = resourceFromAttributes({ "service.name": options.serviceName });
   const spanProcessors = [...(options.spanProcessors ?? [])];
   const readers = [...(options.metricReaders ?? [])];
   if (options.otlpEndpoint) {
     const base = options.otlpEndpoint.replace(/\/+$/, "");
+    const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-http");
     spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${base}/v1/traces` })));
     if (options.exportMetrics !== false) {
+      const [{ OTLPMetricExporter }, { PeriodicExportingMetricReader }] = await Promise.all([
+        import("@opentelemetry/exporter-metrics-otlp-http"),
+        import("@opentelemetry/sdk-metrics"),
+      ]);
       readers.push(
         new PeriodicExportingMetricReader({
           exporter: new OTLPMetricExporter({ url: `${base}/v1/metrics` }),
@@ -53,12 +58,18 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
     }),
   });
-  const meterProvider = new MeterProvider({ resource, readers });
-  metrics.setGlobalMeterProvider(meterProvider);
+  // With no reader, measurements would go nowhere: the metrics API's no-op meter takes them instead.
+  let meterProvider: { shutdown(): Promise<void> } | undefined;
+  if (readers.length > 0) {
+    const { MeterProvider } = await import("@opentelemetry/sdk-metrics");
+    const provider = new MeterProvider({ resource, readers });
+    metrics.setGlobalMeterProvider(provider);
+    meterProvider = provider;
+  }
   return {
     name: "telemetry",
     async stop() {
-      await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
+      await Promise.allSettled([tracerProvider.shutdown(), meterProvider?.shutdown()]);
       trace.disable();
       metrics.disable();
       propagation.disable();
@@ -71,7 +82,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
 export function startServiceTelemetry(
   config: Pick<Config, "OTEL_SERVICE_NAME" | "OTEL_EXPORTER_OTLP_ENDPOINT" | "OTEL_METRICS_EXPORTER">,
   service: string,
-): Telemetry {
+): Promise<Telemetry> {
   return startTelemetry({
     serviceName: config.OTEL_SERVICE_NAME ?? service,
     otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,

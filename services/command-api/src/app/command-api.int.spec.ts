@@ -91,7 +91,7 @@ describe("POST /api/v1/register", () => {
   });
 
   it("carries the caller's trace into the event's metadata", async () => {
-    const telemetry = startTelemetry({ serviceName: "command-api-test" });
+    const telemetry = await startTelemetry({ serviceName: "command-api-test" });
     try {
       const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
       const res = await register(registrationForm({ image: jpeg }), {
