@@ -103,9 +103,9 @@ WORKDIR /app
 USER 1000:1000
 
 # ---------------------------------------------------------------------------------------------
-# One target per service: its dependencies, its bundle, and `node --enable-source-maps dist/main.js`
-# (what `npm run start -w services/<name>` runs, minus npm): node is the process that gets SIGTERM
-# and drains in-flight work within SHUTDOWN_GRACE_MS.
+# One target per service: its dependencies, its bundle, and `node <flags> dist/main.js` (what
+# `npm run start -w services/<name>` runs, minus npm; the flags are explained in scripts/build.mjs):
+# node is the process that gets SIGTERM and drains in-flight work within SHUTDOWN_GRACE_MS.
 # HEALTHCHECK: a node one-liner (slim images have no curl) against /healthz on the probe port.
 
 FROM runtime AS command-api
@@ -121,7 +121,7 @@ ENV PORT=3000
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch(process.argv[1],{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "http://127.0.0.1:${PORT:-3000}/healthz"
-CMD ["node", "--enable-source-maps", "dist/main.js"]
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=2", "dist/main.js"]
 
 FROM runtime AS caption-handler
 COPY --from=caption-handler-deps /deps/node_modules node_modules
@@ -130,7 +130,7 @@ ENV HEALTH_PORT=8081
 EXPOSE 8081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch(process.argv[1],{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "http://127.0.0.1:${HEALTH_PORT:-8081}/healthz"
-CMD ["node", "--enable-source-maps", "dist/main.js"]
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=2", "dist/main.js"]
 
 FROM runtime AS generation-handler
 COPY --from=generation-handler-deps /deps/node_modules node_modules
@@ -139,7 +139,7 @@ ENV HEALTH_PORT=8081
 EXPOSE 8081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch(process.argv[1],{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "http://127.0.0.1:${HEALTH_PORT:-8081}/healthz"
-CMD ["node", "--enable-source-maps", "dist/main.js"]
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=2", "dist/main.js"]
 
 FROM runtime AS projector
 COPY --from=projector-deps /deps/node_modules node_modules
@@ -148,7 +148,7 @@ ENV HEALTH_PORT=8081
 EXPOSE 8081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch(process.argv[1],{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "http://127.0.0.1:${HEALTH_PORT:-8081}/healthz"
-CMD ["node", "--enable-source-maps", "dist/main.js"]
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=2", "dist/main.js"]
 
 FROM runtime AS notifier
 COPY --from=notifier-deps /deps/node_modules node_modules
@@ -157,7 +157,7 @@ ENV HEALTH_PORT=8081
 EXPOSE 8081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch(process.argv[1],{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "http://127.0.0.1:${HEALTH_PORT:-8081}/healthz"
-CMD ["node", "--enable-source-maps", "dist/main.js"]
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=2", "dist/main.js"]
 
 # Everything in one process with the embedded defaults (a demo, not a deployment): NATS from
 # the bundled nats-server, PGlite, blobs and the mail outbox under DATA_DIR (mount a volume there).
@@ -177,4 +177,4 @@ VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD node -e "fetch(process.argv[1],{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "http://127.0.0.1:${PORT:-3000}/healthz"
-CMD ["node", "--enable-source-maps", "dist/main.js"]
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=2", "dist/main.js"]

@@ -30,8 +30,13 @@ export const TARGETS = {
 /** Where a target's compiled entry is, absolute. */
 export const compiledEntry = (name) => join(ROOT, workspaceOf(name), "dist", "main.js");
 
-/** The node options every compiled entry runs with: stack traces point into the TypeScript sources. */
-export const NODE_OPTIONS = ["--enable-source-maps"];
+/**
+ * The node options every compiled entry runs with (also in each start script and the Dockerfile):
+ * stack traces point into the TypeScript sources; and a young generation of 2 MB semi-spaces
+ * instead of up to 16 MB, which measured (npm run bench) 20–30 MB less RSS per service at idle and
+ * under load, for no more CPU per request: the services' objects are short-lived and small.
+ */
+export const NODE_OPTIONS = ["--enable-source-maps", "--max-semi-space-size=2"];
 
 // Written beside main.js: the files the bundle was made of, to tell whether it is stale.
 const INPUTS_FILE = "inputs.json";

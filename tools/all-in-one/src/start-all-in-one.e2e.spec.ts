@@ -21,7 +21,10 @@ describe("the all-in-one process, end to end (offline AI, PGlite, local disk, ou
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "reimagine-e2e-"));
-    telemetry = await startTelemetry({ serviceName: "e2e", spanProcessors: [new SimpleSpanProcessor(spans)] });
+    telemetry = await startTelemetry({
+      serviceName: "e2e",
+      spanProcessors: [new SimpleSpanProcessor(spans)],
+    });
     const config = loadConfig(
       {
         NATS_URL: testNatsUrl(),
