@@ -65,7 +65,8 @@ export async function startBenchInfra(): Promise<BenchInfra> {
     S3_SECRET_KEY: s3.secretKey,
     SMTP_URL: smtp.url,
     HF_TOKEN: "hf_bench",
-    HF_CAPTION_ENDPOINT_URL: hf.endpoints.imageToText,
+    // The default caption mode: a vision chat model, the image sent inline in the JSON body.
+    HF_CAPTION_ENDPOINT_URL: hf.endpoints.chatCompletion,
     HF_GENERATION_ENDPOINT_URL: hf.endpoints.textToImage,
     PUBLIC_BASE_URL: "http://reimagine.bench",
     RATE_LIMIT_PER_MINUTE: "0",

@@ -49,6 +49,7 @@ interface Measured {
 export async function benchServiceResources(): Promise<{ tables: BenchTable[]; results: BenchResult[] }> {
   const infra = await startBenchInfra();
   const started: Measured[] = [];
+  let db: pg.Pool | undefined;
   try {
     const image = await benchJpeg();
     await new S3BlobStore({ ...infra.s3, region: "us-east-1" }).ensureBuckets([
@@ -71,9 +72,12 @@ export async function benchServiceResources(): Promise<{ tables: BenchTable[]; r
       pipeline[service] = await startService(infra, service);
       started.push(pipeline[service]);
     }
-    const db = new pg.Pool({ connectionString: infra.databaseUrl, max: 1 });
+    const pool = new pg.Pool({ connectionString: infra.databaseUrl, max: 1 });
+    // The run's database is dropped at the end with its connections: not an error worth a crash.
+    pool.on("error", () => undefined);
+    db = pool;
     const notifiedRows = async (table: string) =>
-      Number((await db.query(`select count(*) as n from ${table} where status = 'notified'`)).rows[0].n);
+      Number((await pool.query(`select count(*) as n from ${table} where status = 'notified'`)).rows[0].n);
     const ours = await loadRun(
       infra,
       pipeline["command-api"].probeUrl,
@@ -92,7 +96,6 @@ export async function benchServiceResources(): Promise<{ tables: BenchTable[]; r
       SERVICES.map((s) => floor.processes.get(FLOOR_STAGE[s])!),
       () => notifiedRows(floor.table),
     );
-    await db.end();
 
     const rows = SERVICES.map((service, i) => {
       const us = ours.processes[i]!;
@@ -159,6 +162,7 @@ export async function benchServiceResources(): Promise<{ tables: BenchTable[]; r
     throw new Error(`service resources benchmark failed; logs in ${infra.logDir}`, { cause: err });
   } finally {
     for (const p of started) await p.stop().catch(() => undefined);
+    await db?.end().catch(() => undefined);
     await infra.cleanup();
   }
 }

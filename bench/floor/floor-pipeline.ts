@@ -10,7 +10,7 @@ import pg from "pg";
 /**
  * The floor of the end-to-end benchmark: the same I/O as reimagine's five services, hand-written
  * with no framework — the upload received over HTTP, the original put to and read back from S3,
- * both model calls, the generated image put to S3, one JetStream publish per fact, a durable
+ * both model calls (the caption as a vision chat call with the image inline, the default mode), the generated image put to S3, one JetStream publish per fact, a durable
  * consumer per stage, one row upsert per fact, one SMTP send. No validation, no expected
  * versions, no re-read of the history, no retries, no telemetry, no logging.
  * Run as `node --import tsx floor-pipeline.ts '<FloorSpec as JSON>'`, one process per stage.
@@ -22,7 +22,7 @@ export interface FloorSpec {
   stream: string;
   prefix: string;
   s3: { endpoint: string; accessKey: string; secretKey: string; originals: string; generated: string };
-  hf: { imageToText: string; textToImage: string; token: string };
+  hf: { chatCompletion: string; textToImage: string; token: string };
   databaseUrl: string;
   /** Table the floor projector upserts into (created by the caller). */
   table: string;
@@ -34,7 +34,8 @@ export type FloorStage = "api" | "caption" | "generation" | "projector" | "notif
 type Fact = "submitted" | "captioned" | "generated" | "notified";
 
 async function runStage(spec: FloorSpec): Promise<void> {
-  const nc = await connect({ servers: spec.natsUrl });
+  // The client options reimagine uses (see packages/eventstore nats-connection): the same client cost.
+  const nc = await connect({ servers: spec.natsUrl, noAsyncTraces: true });
   const js = jetstream(nc);
   const endpoint = new URL(spec.s3.endpoint);
   const s3 = new Minio({
@@ -106,13 +107,27 @@ async function runStage(spec: FloorSpec): Promise<void> {
         const chunks: Buffer[] = [];
         for await (const c of await s3.getObject(spec.s3.originals, data.originalKey!))
           chunks.push(c as Buffer);
-        const res = await fetch(spec.hf.imageToText, {
+        // A vision chat call with the image inline, as the caption handler's default mode makes it.
+        const image = `data:image/jpeg;base64,${Buffer.concat(chunks).toString("base64")}`;
+        const res = await fetch(`${spec.hf.chatCompletion}/v1/chat/completions`, {
           method: "POST",
-          headers: { authorization: `Bearer ${spec.hf.token}`, "content-type": "image/jpeg" },
-          body: Buffer.concat(chunks),
+          headers: { authorization: `Bearer ${spec.hf.token}`, "content-type": "application/json" },
+          body: JSON.stringify({
+            model: "fake/chat-model",
+            messages: [
+              {
+                role: "user",
+                content: [
+                  { type: "text", text: "Describe this picture in one sentence." },
+                  { type: "image_url", image_url: { url: image } },
+                ],
+              },
+            ],
+            max_tokens: 120,
+          }),
         });
-        const { generated_text } = (await res.json()) as { generated_text: string };
-        await publish("captioned", requestId, { caption: generated_text });
+        const answer = (await res.json()) as { choices: { message: { content: string } }[] };
+        await publish("captioned", requestId, { caption: answer.choices[0]!.message.content });
       });
       break;
     case "generation":
