@@ -5,7 +5,8 @@ import { imageManifest, productionClosure } from "../scripts/service-manifest.mj
 // What each image must not carry: the heavy or risky packages of the other services.
 const MUST_NOT_HOLD: Record<string, string[]> = {
   notifier: ["@electric-sql/pglite", "sharp", "@huggingface/inference", "minio", "pg", "kysely", "busboy"],
-  projector: ["sharp", "@huggingface/inference", "minio", "nodemailer", "busboy", "hono-rate-limiter"],
+  // The projector reaches S3 since the retention sweep removes expired images.
+  projector: ["sharp", "@huggingface/inference", "nodemailer", "busboy", "hono-rate-limiter"],
   "caption-handler": ["@electric-sql/pglite", "pg", "kysely", "nodemailer", "busboy"],
   "generation-handler": ["@electric-sql/pglite", "pg", "kysely", "nodemailer", "busboy"],
   "command-api": ["@huggingface/inference", "nodemailer"],
