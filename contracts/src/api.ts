@@ -2,7 +2,8 @@ import { z } from "zod";
 import { FailureCategory } from "./events/failure-category";
 import { Stage } from "./events/stage";
 
-/** The statuses a request moves through, in order, plus `failed`, and `erased` once it is forgotten. */
+/** The statuses a request moves through, in order, plus `failed`, `cancelled` (by its owner) and
+ * `erased` once it is forgotten. */
 export const RequestStatusName = z.enum([
   "pending",
   "captioned",
@@ -10,6 +11,7 @@ export const RequestStatusName = z.enum([
   "notified",
   "failed",
   "erased",
+  "cancelled",
 ]);
 export type RequestStatusName = z.infer<typeof RequestStatusName>;
 
@@ -18,6 +20,12 @@ export const RegisterResponse = z.object({
   id: z.uuid(),
   status: z.literal("pending"),
   statusUrl: z.string(),
+  /**
+   * The secret that lets its holder cancel the request (POST /api/v1/request/:id/cancel). Only its
+   * hash is in the log; it is shown here and on an Idempotency-Key replay, null only when a replay
+   * answers for a submission made before cancel tokens existed.
+   */
+  cancelToken: z.string().min(20).max(200).nullable(),
 });
 export type RegisterResponse = z.infer<typeof RegisterResponse>;
 
@@ -73,3 +81,7 @@ export const Problem = z.object({
   detail: z.string(),
 });
 export type Problem = z.infer<typeof Problem>;
+
+/** Body of POST /api/v1/request/:id/cancel. */
+export const CancelRequestBody = z.object({ cancelToken: z.string().min(1).max(200) });
+export type CancelRequestBody = z.infer<typeof CancelRequestBody>;

@@ -9,6 +9,7 @@ export {
   failedStage,
   foldRequest,
   initialRequestState,
+  isFinished,
   type RequestState,
 } from "./domain/request-state";
 export { runOf } from "./domain/run-of";
@@ -23,6 +24,7 @@ export {
 } from "./domain/stages";
 export * from "./email-address";
 export * from "./envelope";
+export * from "./events/cancel-requested";
 export * from "./events/caption-produced";
 export * from "./events/domain-event";
 export * from "./events/erasure";
@@ -37,5 +39,6 @@ export * from "./events/retry-requested";
 export * from "./events/stage";
 export * from "./events/stage-failed";
 export * from "./events/user-notified";
+export * from "./events/webhook-outcome";
 export * from "./routes";
 export { sniffImageType } from "./sniff-image-type";

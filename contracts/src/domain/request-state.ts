@@ -179,6 +179,13 @@ export function evolveRequest(state: RequestState, event: AnyDomainEvent): Reque
         // nobody is told anything any more
         failureNotice: null,
       };
+    case "CancelRequested":
+      // No stage is due for a cancelled request: every reactor re-reads, finds nothing to do.
+      return { ...s, status: "cancelled", error: null, failureNotice: null };
+    case "WebhookDelivered":
+    case "WebhookFailed":
+      // How the outside world was told: part of the history, not of the request's progress.
+      return s;
   }
 }
 
@@ -222,6 +229,14 @@ export function dueStage(state: RequestState): Stage | null {
 export function dueRunStage(state: RequestState, step: Stage | "failureNotice"): Stage | null {
   if (step !== "failureNotice") return dueStage(state) === step ? step : null;
   return state.failureNotice === "due" ? (state.error?.stage ?? null) : null;
+}
+
+/**
+ * True once the request has come to an end: notified, failed (until an operator retries),
+ * cancelled or erased. Nothing runs for it, it cannot be cancelled, and a live stream of its events ends.
+ */
+export function isFinished(status: RequestStatusName): boolean {
+  return status === "notified" || status === "failed" || status === "cancelled" || status === "erased";
 }
 
 /** The stage that failed last, if the request is failed: what an operator's retry re-runs. */

@@ -2,7 +2,7 @@ import type { AnyDomainEvent } from "@reimagine/contracts";
 import { captionProduced, imageSubmitted, newRequestId } from "@reimagine/testing";
 import { describe, expect, it } from "vitest";
 import { newEvent } from "../events/new-event";
-import { dueRunStage, dueStage, failedStage, foldRequest } from "./request-state";
+import { dueRunStage, dueStage, failedStage, foldRequest, isFinished } from "./request-state";
 
 const given = (...events: AnyDomainEvent[]) => foldRequest(events[0]!.requestId, events);
 const meta = (cause: AnyDomainEvent) => ({ correlationId: cause.requestId, causationId: cause.id });
@@ -193,5 +193,49 @@ describe("request state", () => {
       const c = given(submitted, captioned);
       expect([dueRunStage(c, "generation"), dueRunStage(c, "caption")]).toEqual(["generation", null]);
     });
+  });
+
+  it("a cancel makes the request cancelled and finished, with no stage due at any point", () => {
+    for (const before of [[submitted], [submitted, captioned], [submitted, captioned, generated]]) {
+      const cancel = newEvent(
+        "CancelRequested",
+        id,
+        { previousStatus: given(...before).status as "pending" },
+        meta(before.at(-1)!),
+      );
+      const c = given(...before, cancel);
+      expect([c.status, dueStage(c), isFinished(c.status), c.error, c.failureNotice]).toEqual([
+        "cancelled",
+        null,
+        true,
+        null,
+        null,
+      ]);
+      expect(dueRunStage(c, "failureNotice")).toBeNull();
+    }
+  });
+
+  it("webhook outcomes join the history without moving the request", () => {
+    const delivered = newEvent(
+      "WebhookDelivered",
+      id,
+      { webhookId: `msg_${notified.id}`, webhookType: "request.completed", attempts: 1, httpStatus: 204 },
+      meta(notified),
+    );
+    const d = given(submitted, captioned, generated, notified, delivered);
+    expect([d.status, d.history.at(-1)?.type, d.updatedAt]).toEqual([
+      "notified",
+      "WebhookDelivered",
+      delivered.occurredAt,
+    ]);
+  });
+
+  it("only notified, failed and cancelled are finished", () => {
+    expect(["pending", "captioned", "generated"].map((s) => isFinished(s as "pending"))).toEqual([
+      false,
+      false,
+      false,
+    ]);
+    expect(isFinished("notified") && isFinished("failed") && isFinished("cancelled")).toBe(true);
   });
 });

@@ -73,4 +73,38 @@ describe("parseEvent", () => {
       /stage/,
     );
   });
+
+  describe("ImageSubmitted's optional webhookUrl and cancelTokenHash", () => {
+    const data = {
+      email: "a@example.com",
+      originalKey: "k",
+      contentType: "image/png",
+      bytes: 1,
+      width: 1,
+      height: 1,
+      sha256: "a".repeat(64),
+    };
+    it("reads events written before the fields existed, unchanged", () => {
+      expect(parseEvent({ ...envelope, type: "ImageSubmitted", schemaVersion: 1, data }).data).toEqual(data);
+    });
+
+    it("accepts a public http(s) URL and a SHA-256 hash", () => {
+      const full = {
+        ...data,
+        webhookUrl: "https://hooks.example.com/r?x=1",
+        cancelTokenHash: "b".repeat(64),
+      };
+      expect(validateEventData("ImageSubmitted", full)).toEqual(full);
+    });
+
+    it.each([
+      ["a relative URL", "/hook"],
+      ["another scheme", "ftp://example.com/hook"],
+      ["javascript", "javascript:alert(1)"],
+      ["credentials", "https://user:pw@example.com/hook"],
+      ["over 2048 characters", `https://example.com/${"a".repeat(2048)}`],
+    ])("refuses a webhookUrl with %s", (_, webhookUrl) => {
+      expect(() => validateEventData("ImageSubmitted", { ...data, webhookUrl })).toThrowError(/webhookUrl/);
+    });
+  });
 });

@@ -4,6 +4,17 @@ import { PersonalDataField } from "./personal-data";
 export const ImageContentType = z.enum(["image/jpeg", "image/png", "image/webp"]);
 export type ImageContentType = z.infer<typeof ImageContentType>;
 
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** An absolute http(s) URL without credentials, at most 2048 characters: a webhook target. */
+export const WebhookUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .refine(
+    (u) => URL.canParse(u) && !new URL(u).username && !new URL(u).password,
+    "must not carry credentials",
+  );
+
 const image = {
   originalKey: z.string().min(1).max(1024),
   contentType: ImageContentType,
@@ -20,7 +31,16 @@ const image = {
 export const ImageSubmittedV1 = z.object({ email: z.email().max(254), ...image });
 
 /** A person uploaded a photo; the original is already stored under originalKey. */
-export const ImageSubmittedV2 = z.object({ personal: PersonalDataField, ...image });
+export const ImageSubmittedV2 = z.object({
+  personal: PersonalDataField,
+  ...image,
+  // The two fields below were added later as optional fields: events written before them still
+  // read, and a request without them simply has no webhook and cannot be cancelled.
+  /** Where the outcome is POSTed (Standard Webhooks), checked to be a public http(s) URL. */
+  webhookUrl: WebhookUrl.optional(),
+  /** SHA-256 (hex) of the cancel token handed to the submitter; never the token itself. */
+  cancelTokenHash: Sha256Hex.optional(),
+});
 export type ImageSubmitted = z.infer<typeof ImageSubmittedV2>;
 
 export function upcastImageSubmittedV1({ email, ...rest }: z.infer<typeof ImageSubmittedV1>): ImageSubmitted {

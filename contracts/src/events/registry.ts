@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { CancelRequestedV1 } from "./cancel-requested";
 import { CaptionProducedV1, CaptionProducedV2, upcastCaptionProducedV1 } from "./caption-produced";
 import { ErasureCompletedV1, ImagesExpiredV1 } from "./erasure";
 import { FailureNotificationFailedV1, FailureNotifiedV1 } from "./failure-notified";
@@ -7,6 +8,7 @@ import { ImageSubmittedV1, ImageSubmittedV2, upcastImageSubmittedV1 } from "./im
 import { RetryRequestedV1 } from "./retry-requested";
 import { CaptionFailedV1, GenerationFailedV1, NotificationFailedV1 } from "./stage-failed";
 import { UserNotifiedV1 } from "./user-notified";
+import { WebhookDeliveredV1, WebhookFailedV1 } from "./webhook-outcome";
 
 type Schema = z.ZodType;
 
@@ -45,6 +47,9 @@ export const eventDefinitions = {
   FailureNotificationFailed: define({ version: 1, schema: FailureNotificationFailedV1 }),
   ErasureCompleted: define({ version: 1, schema: ErasureCompletedV1 }),
   ImagesExpired: define({ version: 1, schema: ImagesExpiredV1 }),
+  CancelRequested: define({ version: 1, schema: CancelRequestedV1 }),
+  WebhookDelivered: define({ version: 1, schema: WebhookDeliveredV1 }),
+  WebhookFailed: define({ version: 1, schema: WebhookFailedV1 }),
 } as const;
 
 type Definitions = typeof eventDefinitions;

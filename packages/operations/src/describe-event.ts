@@ -6,7 +6,7 @@ export interface EventLine {
   id: string;
   type: string;
   at: string;
-  stage: Stage | "submission" | "erasure" | "retention";
+  stage: Stage | "submission" | "erasure" | "retention" | "cancel" | "webhook";
   summary: string;
   correlationId: string;
   causationId: string;
@@ -102,6 +102,24 @@ export function describeEvent(event: AnyDomainEvent, position: number, shown: { 
         ...base,
         stage: "retention",
         summary: `images removed after ${event.data.retentionDays} day(s): ${event.data.removed.length} object(s)`,
+      };
+    case "CancelRequested":
+      return {
+        ...base,
+        stage: "cancel",
+        summary: `cancelled by its owner while ${event.data.previousStatus}`,
+      };
+    case "WebhookDelivered":
+      return {
+        ...base,
+        stage: "webhook",
+        summary: `${event.data.webhookType} ${event.data.webhookId} answered HTTP ${event.data.httpStatus} (attempt ${event.data.attempts})`,
+      };
+    case "WebhookFailed":
+      return {
+        ...base,
+        stage: "webhook",
+        summary: `${event.data.webhookType} ${event.data.webhookId} failed after ${event.data.attempts} attempt(s)${event.data.httpStatus ? `, HTTP ${event.data.httpStatus}` : ""}: ${event.data.reason}`,
       };
   }
 }

@@ -11,6 +11,7 @@ const TERMINAL = new Set([
   "GenerationFailed",
   "NotificationFailed",
   "ErasureCompleted",
+  "CancelRequested",
 ]);
 
 /** The API base URL: --api, else PUBLIC_BASE_URL, else the local command API. */
@@ -65,6 +66,7 @@ async function followRequest(ctx: CliContext, id: string, email: string, timeout
   }
   if (!last || !TERMINAL.has(last))
     throw new CliError(`gave up waiting after ${timeoutMs / 1000} s (last: ${last})`);
+  if (last === "CancelRequested") throw new CliError(`request ${id} was cancelled`);
   if (last !== "UserNotified")
     throw new CliError(`request ${id} failed (${last}); see: reimagine events ${id}`);
 }
