@@ -163,5 +163,26 @@ export function eventStoreContract(
       }
       expect((await store.readRequest(id)).events).toHaveLength(6);
     });
+    it("watches a request: its history, then events appended later, in order, until aborted", async () => {
+      const id = newRequestId();
+      const first = imageSubmitted(id);
+      const r = await store.append(id, [first], "no_stream");
+      const other = newRequestId();
+      const controller = new AbortController();
+      const seen: [string, number][] = [];
+      const watching = (async () => {
+        for await (const s of store.watchRequest(id, { signal: controller.signal })) {
+          seen.push([s.event.type, s.position]);
+          if (seen.length === 2) controller.abort();
+        }
+      })();
+      await store.append(other, [imageSubmitted(other)], "no_stream");
+      const second = await store.append(id, [captionProduced(first)], r.nextExpectedVersion);
+      await watching;
+      expect(seen).toEqual([
+        ["ImageSubmitted", r.nextExpectedVersion],
+        ["CaptionProduced", second.nextExpectedVersion],
+      ]);
+    });
   });
 }

@@ -15,6 +15,8 @@ import type {
 export class InMemoryEventStore implements EventStore {
   private readonly log: StoredEvent[] = [];
   private readonly byId = new Map<string, StoredEvent>();
+  /** Woken after every append, for watchRequest. */
+  private readonly appended = new Set<() => void>();
 
   async append(
     requestId: string,
@@ -41,7 +43,32 @@ export class InMemoryEventStore implements EventStore {
       last = stored.position;
       duplicate = false;
     }
+    for (const wake of [...this.appended]) wake();
     return { nextExpectedVersion: last, positions, duplicate: events.length > 0 && duplicate };
+  }
+
+  async *watchRequest(requestId: string, options: { signal?: AbortSignal } = {}): AsyncIterable<StoredEvent> {
+    assertRequestId(requestId);
+    const { signal } = options;
+    let next = 0;
+    while (!signal?.aborted) {
+      // registered before reading, so an append between the read and the wait still wakes us
+      const woken = new Promise<void>((resolve) => {
+        const wake = () => {
+          this.appended.delete(wake);
+          signal?.removeEventListener("abort", wake);
+          resolve();
+        };
+        this.appended.add(wake);
+        signal?.addEventListener("abort", wake, { once: true });
+      });
+      for (; next < this.log.length; next++) {
+        const stored = this.log[next]!;
+        if (stored.event.requestId === requestId) yield structuredClone(stored);
+        if (signal?.aborted) return;
+      }
+      await woken;
+    }
   }
 
   async readRequest(requestId: string, options: ReadRequestOptions = {}): Promise<RequestHistory> {

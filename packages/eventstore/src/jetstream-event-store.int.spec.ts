@@ -152,28 +152,3 @@ describe("JetStreamEventStore on a real NATS", () => {
     }
   });
 });
-
-describe("JetStreamEventStore.watchRequest", () => {
-  it("yields the history and then events appended later, until aborted", async () => {
-    const t = await openTestStore();
-    try {
-      const id = newRequestId();
-      const first = imageSubmitted(id);
-      const r = await t.store.append(id, [first], "no_stream");
-      const controller = new AbortController();
-      const seen: string[] = [];
-      const watching = (async () => {
-        for await (const s of t.store.watchRequest(id, { signal: controller.signal })) {
-          seen.push(s.event.type);
-          if (seen.length === 2) controller.abort();
-        }
-      })();
-      const { captionProduced } = await import("@reimagine/testing");
-      await t.store.append(id, [captionProduced(first)], r.nextExpectedVersion);
-      await watching;
-      expect(seen).toEqual(["ImageSubmitted", "CaptionProduced"]);
-    } finally {
-      await t.cleanup();
-    }
-  });
-});

@@ -185,7 +185,7 @@ export class JetStreamEventStore implements EventStore {
 
   /**
    * Follows one request live: yields its history, then each new event as it is appended, until
-   * the signal aborts. A push from JetStream, not a poll.
+   * the signal aborts. A push from JetStream (an ordered consumer), not a poll.
    */
   async *watchRequest(requestId: string, options: { signal?: AbortSignal } = {}): AsyncIterable<StoredEvent> {
     assertRequestId(requestId);
@@ -193,7 +193,8 @@ export class JetStreamEventStore implements EventStore {
       filter_subjects: this.layout.eventsOf(requestId),
       deliver_policy: DeliverPolicy.All,
     });
-    const messages = await consumer.consume({ max_messages: 100 });
+    // Short pull expiries: after a NATS restart the ordered consumer is recreated within seconds.
+    const messages = await consumer.consume({ max_messages: 100, expires: 5000 });
     const onAbort = () => messages.stop();
     options.signal?.addEventListener("abort", onAbort, { once: true });
     try {

@@ -57,4 +57,9 @@ export interface EventStore {
   readAll(options?: { fromPosition?: number; signal?: AbortSignal }): AsyncIterable<StoredEvent>;
   /** Position of the newest event in the log (0 when empty). */
   headPosition(): Promise<number>;
+  /**
+   * Follows one request live: yields its history, then each event as it is appended, in order,
+   * until the signal aborts (a push, never a poll).
+   */
+  watchRequest(requestId: string, options?: { signal?: AbortSignal }): AsyncIterable<StoredEvent>;
 }

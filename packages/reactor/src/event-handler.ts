@@ -26,7 +26,8 @@ export interface EventHandler {
   handle(stored: StoredEvent, ctx: HandlerContext): Promise<void>;
   /**
    * Called when attempts run out or an error is permanent: records the failure as an event
-   * (e.g. CaptionFailed). If absent or if it throws, the event goes to the dead-letter stream.
+   * (e.g. CaptionFailed). If absent or if it throws, the event goes to the dead-letter stream;
+   * "dead-letter" parks it there too, after the failure is recorded, for an operator to requeue.
    */
-  onExhausted?(stored: StoredEvent, error: unknown, ctx: HandlerContext): Promise<void>;
+  onExhausted?(stored: StoredEvent, error: unknown, ctx: HandlerContext): Promise<void | "dead-letter">;
 }

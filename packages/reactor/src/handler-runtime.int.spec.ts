@@ -125,6 +125,30 @@ describe("HandlerRuntime on a real NATS", () => {
     expect(await listDeadLetters(t.store)).toEqual([]);
   });
 
+  it("records the failure and then dead-letters when onExhausted asks for both", async () => {
+    const handler = recordingHandler(async () => {
+      throw new Error("receiver down");
+    });
+    const recorded = handler.onExhausted!.bind(handler);
+    handler.onExhausted = async (s, error, ctx) => {
+      await recorded(s, error, ctx);
+      return "dead-letter";
+    };
+    await run(handler);
+    const a = imageSubmitted(newRequestId());
+    await t.store.append(a.requestId, [a], "no_stream");
+    const letters = await waitFor(async () => {
+      const l = await listDeadLetters(t.store);
+      return l.length === 1 ? l : null;
+    });
+    expect(handler.exhausted).toEqual([{ id: a.id, error: "receiver down" }]);
+    expect(letters[0]).toMatchObject({
+      consumer: "test_handler",
+      attempts: 3,
+      reason: "Error: receiver down",
+    });
+  });
+
   it("redelivers to another instance when a consumer dies without acking", async () => {
     const nc2 = await connectNats(testNatsUrl(), "dying-instance");
     const store2 = await JetStreamEventStore.open(nc2, t.layout, { replicas: 1, duplicateWindowMs: 60_000 });

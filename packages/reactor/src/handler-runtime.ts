@@ -299,10 +299,13 @@ export class HandlerRuntime {
   ): Promise<Outcome> {
     if (this.handler.onExhausted) {
       try {
-        await this.handler.onExhausted(stored, error, ctx);
-        ctx.logger.warn({ err: summary(error) }, "stage failed: failure recorded");
-        msg.ack();
-        return "failed";
+        const after = await this.handler.onExhausted(stored, error, ctx);
+        if (after !== "dead-letter") {
+          ctx.logger.warn({ err: summary(error) }, "stage failed: failure recorded");
+          msg.ack();
+          return "failed";
+        }
+        ctx.logger.warn({ err: summary(error) }, "failure recorded: dead-lettering for an operator");
       } catch (err) {
         ctx.logger.error({ err }, "could not record the failure: dead-lettering");
       }

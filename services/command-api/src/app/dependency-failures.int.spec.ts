@@ -39,6 +39,9 @@ class FlakyStore implements EventStore {
   headPosition() {
     return this.inner.headPosition();
   }
+  watchRequest(requestId: string, options?: { signal?: AbortSignal }) {
+    return this.inner.watchRequest(requestId, options);
+  }
 }
 
 let api: TestApi;
@@ -146,6 +149,7 @@ describe("when a dependency fails", () => {
       readRequest: () => Promise.reject(new EventStoreUnavailableError("down")),
       readAll: () => flaky.readAll(),
       headPosition: () => Promise.reject(new EventStoreUnavailableError("down")),
+      watchRequest: (id) => flaky.watchRequest(id),
     };
     api.reader.failure = new Error("connection refused");
     try {
@@ -164,6 +168,7 @@ describe("when a dependency fails", () => {
       readRequest: (id) => api.store.readRequest(id),
       readAll: () => flaky.readAll(),
       headPosition: () => api.store.headPosition(),
+      watchRequest: (id) => api.store.watchRequest(id),
     };
     const res = await createCommandApi({ ...api.deps, store: broken }).request("/api/v1/register", {
       method: "POST",
