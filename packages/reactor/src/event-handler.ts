@@ -29,5 +29,5 @@ export interface EventHandler {
    * (e.g. CaptionFailed). If absent or if it throws, the event goes to the dead-letter stream;
    * "dead-letter" parks it there too, after the failure is recorded, for an operator to requeue.
    */
-  onExhausted?(stored: StoredEvent, error: unknown, ctx: HandlerContext): Promise<void | "dead-letter">;
+  onExhausted?(stored: StoredEvent, error: unknown, ctx: HandlerContext): Promise<undefined | "dead-letter">;
 }
