@@ -46,6 +46,7 @@ COPY packages/reactor/package.json packages/reactor/
 COPY packages/readmodel/package.json packages/readmodel/
 COPY packages/testing/package.json packages/testing/
 COPY packages/vault/package.json packages/vault/
+COPY packages/webhooks/package.json packages/webhooks/
 COPY services/command-api/package.json services/command-api/
 COPY services/caption-handler/package.json services/caption-handler/
 COPY services/generation-handler/package.json services/generation-handler/

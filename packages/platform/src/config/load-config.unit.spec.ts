@@ -68,4 +68,13 @@ describe("loadConfig", () => {
     expect(loadConfig({}, { ADMIN_TOKEN: "" }).ADMIN_TOKEN).toBeUndefined();
     expect(loadConfig({}, {})).toMatchObject({ ADMIN_HOST: "127.0.0.1", ADMIN_PORT: 3001 });
   });
+
+  it("accepts a Standard Webhooks secret and names a bad one", () => {
+    const secret = `whsec_${Buffer.alloc(32, 7).toString("base64")}`;
+    expect(loadConfig({ WEBHOOK_SECRET: secret }, {}).WEBHOOK_SECRET).toBe(secret);
+    expect(loadConfig({}, {}).WEBHOOK_SECRET).toBeUndefined();
+    for (const bad of ["whsec_short", `whsec_${Buffer.alloc(16).toString("base64")}`, "whsec_not base64!"]) {
+      expect(() => loadConfig({ WEBHOOK_SECRET: bad }, {})).toThrowError(/WEBHOOK_SECRET: must be whsec_/);
+    }
+  });
 });

@@ -17,6 +17,17 @@ const optionalNumber = (min: number, max: number, integer = true) =>
       .pipe(z.number().min(min).max(max))
       .optional(),
   );
+/**
+ * A Standard Webhooks signing secret: `whsec_` and the base64 of 24 to 64 random bytes (the
+ * specification's range), e.g. `whsec_$(openssl rand -base64 32)`.
+ */
+const webhookSecret = optionalString.refine((s) => {
+  if (s === undefined) return true;
+  const key = s.startsWith("whsec_") ? s.slice(6) : s;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key)) return false;
+  const bytes = Buffer.from(key, "base64").length;
+  return bytes >= 24 && bytes <= 64;
+}, "must be whsec_ followed by the base64 of 24 to 64 random bytes");
 const bool = (def: boolean) =>
   z
     .enum(["true", "false", "1", "0", "yes", "no"])
@@ -137,6 +148,16 @@ export const ConfigSchema = z.object({
   ),
   /** How often the projector process runs the retention sweep (with RETENTION_DAYS). */
   RETENTION_SWEEP_INTERVAL_MS: int(3_600_000, 60_000),
+  /** Signs webhooks (Standard Webhooks); unset, submissions with a webhookUrl are refused. */
+  WEBHOOK_SECRET: webhookSecret,
+  /** Lets webhooks go to loopback and private addresses: local development only. */
+  WEBHOOK_ALLOW_PRIVATE: bool(false),
+  /** How long one webhook delivery may take, connect to last byte. */
+  WEBHOOK_TIMEOUT_MS: int(10_000, 100),
+  /** Live event streams (SSE) one client address may hold open on one API process. */
+  SSE_MAX_STREAMS_PER_CLIENT: int(8, 1),
+  /** How often an idle event stream sends a comment, so proxies keep it open. */
+  SSE_HEARTBEAT_MS: int(15_000, 100),
 
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
   OTEL_SERVICE_NAME: optionalString,
