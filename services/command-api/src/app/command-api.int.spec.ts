@@ -46,6 +46,7 @@ describe("POST /api/v1/register", () => {
       id: body.id,
       status: "pending",
       statusUrl: `https://reimagine.example.com/api/v1/request/${body.id}`,
+      cancelToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
     });
     expect(res.headers.get("location")).toBe(`/api/v1/request/${body.id}`);
 
@@ -68,9 +69,12 @@ describe("POST /api/v1/register", () => {
         width: 64,
         height: 48,
         sha256: createHash("sha256").update(jpeg).digest("hex"),
+        // only the hash of the cancel token is kept in the log
+        cancelTokenHash: createHash("sha256").update(body.cancelToken!).digest("hex"),
       },
       metadata: { correlationId: body.id },
     });
+    expect(JSON.stringify(event)).not.toContain(body.cancelToken);
     expect(event!.metadata.causationId).not.toBe(body.id);
     // the address is in the log only sealed, under the request's own key
     expect(JSON.stringify(event)).not.toContain("nina");

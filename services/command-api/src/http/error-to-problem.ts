@@ -20,6 +20,7 @@ import {
   IdempotencyKeyReusedError,
   IdempotencyStoreUnavailableError,
 } from "../idempotency/errors";
+import { InvalidWebhookUrlError } from "../registration/check-webhook-url";
 import { InvalidEmailError } from "../registration/invalid-email-error";
 import { ClientGoneError } from "../registration/submit-image";
 import { ReadModelUnavailableError } from "../status/reconnecting-reader";
@@ -93,6 +94,7 @@ export function errorToProblem(err: unknown): MappedProblem {
   }
   if (err instanceof ClientGoneError) return client("client-closed-request", err.message);
   if (err instanceof InvalidEmailError) return client("invalid-email", err.message);
+  if (err instanceof InvalidWebhookUrlError) return client("invalid-webhook-url", err.message);
   if (err instanceof InvalidRequestIdError)
     return client("invalid-request-id", "the request id must be a UUID");
   if (err instanceof IdempotencyKeyReusedError) return client("idempotency-key-reused", err.message);

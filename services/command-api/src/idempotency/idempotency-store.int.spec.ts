@@ -64,11 +64,17 @@ describe("Idempotency-Key bucket (real NATS KV)", () => {
     await kv.put(keyOf("old-failed"), old(failedId, "failed"));
     const registered = new Set<string>();
     const attempts: string[] = [];
-    expect(await submit("old-done", registered, attempts)).toEqual({ requestId: doneId, replayed: true });
+    // written before cancel tokens: nothing to show again
+    expect(await submit("old-done", registered, attempts)).toEqual({
+      requestId: doneId,
+      replayed: true,
+      cancelToken: null,
+    });
     // a failed attempt is retried under the SAME request id
     expect(await submit("old-failed", registered, attempts)).toEqual({
       requestId: failedId,
       replayed: false,
+      cancelToken: expect.any(String),
     });
     expect(attempts).toEqual([failedId]);
     // An earlier, unscoped key under another body (someone else's) is not there for this one.

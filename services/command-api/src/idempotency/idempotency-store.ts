@@ -13,6 +13,11 @@ import { IdempotencyStoreUnavailableError } from "./errors";
 export const IdempotencyData = z.object({
   requestId: z.uuid(),
   bodyHash: z.string().regex(/^[0-9a-f]{64}$/),
+  /**
+   * The request's cancel token, chosen with the key: every attempt and every replay under the key
+   * answers with the same one (the log holds only its hash). Absent in records written before it.
+   */
+  cancelToken: z.string().min(1).max(200).optional(),
 });
 export type IdempotencyData = z.infer<typeof IdempotencyData>;
 

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { type Acquired, acquireLease, type Lease } from "@reimagine/eventstore";
 import type { Logger } from "@reimagine/platform";
 import { v7 as uuidv7 } from "uuid";
+import { newCancelToken } from "../cancel/cancel-token";
 import {
   IdempotencyKeyBusyError,
   IdempotencyKeyReusedError,
@@ -30,6 +31,8 @@ export interface IdempotentOutcome {
   requestId: string;
   /** True when an earlier request with the same key and body is the answer. */
   replayed: boolean;
+  /** The request's cancel token; null only for a replay of a key written before cancel tokens. */
+  cancelToken: string | null;
 }
 
 /** Decisions one request may go through before it gives up (each lost race or wait costs one). */
@@ -39,13 +42,14 @@ const MAX_ROUNDS = 20;
  * Runs `attempt` at most once per Idempotency-Key and body, across processes: the key is leased in
  * the store with a fresh request id, the attempt runs, and the lease records the outcome. A retry
  * after a failed (or crashed) attempt takes the key over and runs `attempt` again with the SAME
- * request id, so `attempt` must be safe to repeat for one id; the event log's "no stream yet" check
- * then keeps a request from being registered twice. The same key with another body is refused.
+ * request id and cancel token, so `attempt` must be safe to repeat for one id; the event log's "no
+ * stream yet" check then keeps a request from being registered twice. The same key with another
+ * body is refused.
  */
 export async function withIdempotency(
   clientKey: string,
   bodyHash: string,
-  attempt: (requestId: string) => Promise<void>,
+  attempt: (requestId: string, cancelToken: string) => Promise<void>,
   options: IdempotencyOptions,
 ): Promise<IdempotentOutcome> {
   const { store, logger } = options;
@@ -54,13 +58,13 @@ export async function withIdempotency(
     const got = await acquire(key, bodyHash, options);
     switch (got.kind) {
       case "done":
-        return { requestId: got.record.data.requestId, replayed: true };
+        return replayOf(got.record.data);
       case "contended":
         break;
       case "held": {
         // A key held by an attempt that appended and then died is answered at once.
         const { requestId } = got.record.data;
-        if (await options.exists(requestId)) return { requestId, replayed: true };
+        if (await options.exists(requestId)) return replayOf(got.record.data);
         await store
           .waitForChange(key, got.revision, got.retryAfterMs)
           .catch(unavailable(`cannot watch idempotency key ${key}`));
@@ -71,7 +75,7 @@ export async function withIdempotency(
         if (previous) {
           if (await options.exists(lease.data.requestId)) {
             await settle(lease, { state: "done", data: lease.data }, logger);
-            return { requestId: lease.data.requestId, replayed: true };
+            return replayOf(lease.data);
           }
           logger.info({ requestId: lease.data.requestId }, "Idempotency-Key retried after a failed attempt");
         }
@@ -112,7 +116,11 @@ function acquire(
     logger: options.logger,
     now: options.now,
     rounds: 1,
-    data: (previous) => ({ requestId: previous?.data.requestId ?? uuidv7(), bodyHash }),
+    data: (previous) => ({
+      requestId: previous?.data.requestId ?? uuidv7(),
+      bodyHash,
+      cancelToken: previous?.data.cancelToken ?? newCancelToken(),
+    }),
     inspect(record) {
       if (record.data.bodyHash !== bodyHash) {
         // Never the request's id: the answer to a mistake must not hand out a request to look up.
@@ -128,19 +136,21 @@ function acquire(
 
 async function run(
   lease: Lease<IdempotencyData>,
-  attempt: (requestId: string) => Promise<void>,
+  attempt: (requestId: string, cancelToken: string) => Promise<void>,
   logger: Logger,
 ): Promise<IdempotentOutcome> {
   const { data } = lease;
+  // `acquire` gives every record it writes a token: only one taken over from an older release lacks it
+  const cancelToken = data.cancelToken ?? newCancelToken();
   try {
-    await attempt(data.requestId);
+    await attempt(data.requestId, cancelToken);
   } catch (err) {
     const reason = (err instanceof Error ? err.message : String(err)).slice(0, 500);
     await settle(lease, { state: "failed", data, reason }, logger);
     throw err;
   }
   await settle(lease, { state: "done", data }, logger);
-  return { requestId: data.requestId, replayed: false };
+  return { requestId: data.requestId, replayed: false, cancelToken };
 }
 
 // Best effort: a key left held is resolved by the next request with it (the log says whether the
@@ -156,6 +166,11 @@ async function settle(
   } catch (err) {
     logger.warn({ err, requestId }, `could not mark the idempotency key ${outcome.state}`);
   }
+}
+
+/** The answer for a key that stands for a registered request. */
+function replayOf(data: IdempotencyData): IdempotentOutcome {
+  return { requestId: data.requestId, replayed: true, cancelToken: data.cancelToken ?? null };
 }
 
 function unavailable(message: string) {

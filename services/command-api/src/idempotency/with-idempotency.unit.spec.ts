@@ -11,11 +11,12 @@ const REQUEST_ID = "0197a3f0-1c2d-7e3f-8a4b-5c6d7e8f9a0b";
 const SCOPE = "nina@example.com";
 const keyOf = (clientKey: string, scope = SCOPE) =>
   createHash("sha256").update(`${scope}\n${clientKey}`).digest("hex");
+const TOKEN = "h".repeat(43);
 const heldBy = (owner: string, at = new Date()): LeaseRecord<IdempotencyData> => ({
   state: "held",
   owner,
   at: at.toISOString(),
-  data: { requestId: REQUEST_ID, bodyHash: HASH },
+  data: { requestId: REQUEST_ID, bodyHash: HASH, cancelToken: TOKEN },
   takeover: false,
 });
 
@@ -25,8 +26,10 @@ function harness(overrides: Partial<IdempotencyOptions> & { now?: () => number }
   const registered = new Set<string>();
   const attempts: string[] = [];
   let failNext = 0;
-  const attempt = async (requestId: string) => {
+  const tokens: string[] = [];
+  const attempt = async (requestId: string, cancelToken: string) => {
     attempts.push(requestId);
+    tokens.push(cancelToken);
     if (failNext > 0) {
       failNext -= 1;
       throw new Error("append failed");
@@ -46,6 +49,7 @@ function harness(overrides: Partial<IdempotencyOptions> & { now?: () => number }
     store,
     registered,
     attempts,
+    tokens,
     failNextAttempt: () => {
       failNext += 1;
     },
@@ -60,8 +64,14 @@ describe("withIdempotency", () => {
     const first = await h.run("k");
     expect(first.replayed).toBe(false);
     expect(first.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
-    expect(await h.run("k")).toEqual({ requestId: first.requestId, replayed: true });
+    expect(first.cancelToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await h.run("k")).toEqual({
+      requestId: first.requestId,
+      replayed: true,
+      cancelToken: first.cancelToken,
+    });
     expect(h.attempts).toEqual([first.requestId]);
+    expect(h.tokens).toEqual([first.cancelToken]);
     expect(h.store.peek(keyOf("k"))?.value.state).toBe("done");
   });
 
@@ -96,8 +106,14 @@ describe("withIdempotency", () => {
     const failed = h.store.peek(keyOf("k"))?.value;
     expect(failed).toMatchObject({ state: "failed", reason: "append failed" });
     const retry = await h.run("k");
-    expect(retry).toEqual({ requestId: failed?.data.requestId, replayed: false });
+    expect(retry).toEqual({
+      requestId: failed?.data.requestId,
+      replayed: false,
+      cancelToken: failed?.data.cancelToken,
+    });
     expect(h.attempts).toEqual([retry.requestId, retry.requestId]);
+    // the retry registers with the token whose hash the first attempt may already have stored
+    expect(h.tokens).toEqual([retry.cancelToken, retry.cancelToken]);
   });
 
   it("lets one of many concurrent requests run and answers the others with its id", async () => {
@@ -112,7 +128,7 @@ describe("withIdempotency", () => {
     const h = harness();
     await h.store.create(keyOf("k"), heldBy("api-2"));
     h.registered.add(REQUEST_ID);
-    expect(await h.run("k")).toEqual({ requestId: REQUEST_ID, replayed: true });
+    expect(await h.run("k")).toEqual({ requestId: REQUEST_ID, replayed: true, cancelToken: TOKEN });
     expect(h.attempts).toEqual([]);
   });
 
@@ -121,7 +137,11 @@ describe("withIdempotency", () => {
     const h = harness({ now: () => now, leaseMs: 1000 });
     await h.store.create(keyOf("k"), heldBy("api-2", new Date(now)));
     now += 1000;
-    expect(await h.run("k")).toEqual({ requestId: REQUEST_ID, replayed: false });
+    expect(await h.run("k")).toEqual({
+      requestId: REQUEST_ID,
+      replayed: false,
+      cancelToken: expect.any(String),
+    });
     expect(h.attempts).toEqual([REQUEST_ID]);
   });
 
@@ -130,8 +150,13 @@ describe("withIdempotency", () => {
     const revision = (await h.store.create(keyOf("k"), heldBy("api-2")))!;
     const waiting = h.run("k");
     h.registered.add(REQUEST_ID);
-    await h.store.update(keyOf("k"), { ...heldBy("api-2"), state: "done" } as never, revision);
-    expect(await waiting).toEqual({ requestId: REQUEST_ID, replayed: true });
+    const done = {
+      ...heldBy("api-2"),
+      state: "done",
+      data: { ...heldBy("api-2").data, cancelToken: "t".repeat(43) },
+    };
+    await h.store.update(keyOf("k"), done as never, revision);
+    expect(await waiting).toEqual({ requestId: REQUEST_ID, replayed: true, cancelToken: expect.any(String) });
     expect(h.attempts).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
+import { newCancelToken } from "../cancel/cancel-token";
 import type { IdempotencyStore } from "../idempotency/idempotency-store";
 import { type IdempotentOutcome, withIdempotency } from "../idempotency/with-idempotency";
 import type { Registration } from "./registration";
@@ -26,13 +27,14 @@ export async function register(
 ): Promise<IdempotentOutcome> {
   if (idempotencyKey === null) {
     const requestId = uuidv7();
-    await submitImage(deps, requestId, registration);
-    return { requestId, replayed: false };
+    const cancelToken = newCancelToken();
+    await submitImage(deps, requestId, registration, cancelToken);
+    return { requestId, replayed: false, cancelToken };
   }
   return withIdempotency(
     idempotencyKey,
     bodyHash(registration),
-    (id) => submitImage(deps, id, registration),
+    (id, cancelToken) => submitImage(deps, id, registration, cancelToken),
     {
       store: deps.idempotency,
       leaseMs: deps.idempotencyLeaseMs,
@@ -45,7 +47,11 @@ export async function register(
   );
 }
 
-/** "The same body": the same email and the same image bytes. */
+/** "The same body": the same email, the same image bytes and the same webhook URL. */
 function bodyHash(registration: Registration): string {
-  return createHash("sha256").update(`${registration.email}\n${registration.image.sha256}`).digest("hex");
+  // Without a webhook URL the hash is what it was before webhooks existed, so stored keys still match.
+  const webhook = registration.webhookUrl === null ? "" : `\n${registration.webhookUrl}`;
+  return createHash("sha256")
+    .update(`${registration.email}\n${registration.image.sha256}${webhook}`)
+    .digest("hex");
 }

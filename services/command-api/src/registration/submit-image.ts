@@ -5,6 +5,7 @@ import type { Logger } from "@reimagine/platform";
 import { currentTraceparent } from "@reimagine/platform";
 import type { Vault } from "@reimagine/vault";
 import { v7 as uuidv7 } from "uuid";
+import { hashCancelToken } from "../cancel/cancel-token";
 import { originalKey } from "./original-key";
 import type { Registration } from "./registration";
 
@@ -26,7 +27,7 @@ export class ClientGoneError extends Error {
 
 /**
  * Registers one request: the original goes to the blob store and the address is sealed under the
- * request's new data key first, then ImageSubmitted is appended with expected "no stream yet", so no
+ * request's new data key first, then ImageSubmitted (with the cancel token's hash) is appended with expected "no stream yet", so no
  * event ever points at nothing (nor at a key that is not there). Safe to repeat for one request id
  * and registration (an idempotent retry): the object is rewritten with the same bytes, the address
  * sealed under the same key, and the append finds the request registered and does nothing. When the
@@ -39,6 +40,7 @@ export async function submitImage(
   deps: SubmitImageDeps,
   requestId: string,
   registration: Registration,
+  cancelToken: string,
 ): Promise<void> {
   const { image } = registration;
   const key = originalKey(requestId, image.format);
@@ -67,6 +69,8 @@ export async function submitImage(
       width: image.width,
       height: image.height,
       sha256: image.sha256,
+      ...(registration.webhookUrl === null ? {} : { webhookUrl: registration.webhookUrl }),
+      cancelTokenHash: hashCancelToken(cancelToken),
     },
     { correlationId: requestId, causationId: commandId, ...(traceparent ? { traceparent } : {}) },
   );

@@ -65,6 +65,16 @@ const route = createRoute({
                   "One plain address: at most 64 characters before the @, domain labels of at most 63, 254 in all; " +
                   "no name, list, comment or quotes. The notifier applies the same rule.",
               }),
+            webhookUrl: z
+              .url()
+              .max(2048)
+              .optional()
+              .openapi({
+                example: "https://hooks.example.com/reimagine",
+                description:
+                  "Optional. Where the outcome is POSTed, signed as Standard Webhooks describe (WEBHOOK_SECRET): " +
+                  "request.completed, request.failed or request.cancelled. Must resolve to public addresses only.",
+              }),
           }),
         },
       },
@@ -88,7 +98,7 @@ const route = createRoute({
     },
     ...problemResponses(
       {
-        400: "Bad input: missing or extra fields, malformed multipart, invalid email, empty image, bad Idempotency-Key",
+        400: "Bad input: missing or extra fields, malformed multipart, invalid email, refused webhookUrl, empty image, bad Idempotency-Key",
         408: "The upload sent nothing for UPLOAD_IDLE_TIMEOUT_MS, or was not done within UPLOAD_TIMEOUT_MS",
         413:
           "The upload is over MAX_UPLOAD_BYTES (with `Expect: 100-continue`, answered before the body is sent), " +
@@ -147,7 +157,13 @@ export function mountSubmitRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps)
         const incoming: unknown = c.env?.incoming;
         const body = incoming instanceof Readable ? incoming : c.req.raw.body;
         const upload = await parseUpload({ headers: c.req.raw.headers, body }, limits, pump);
-        const registration = await validateRegistration(upload, { maxPixels: config.MAX_IMAGE_PIXELS });
+        const registration = await validateRegistration(upload, {
+          maxPixels: config.MAX_IMAGE_PIXELS,
+          webhooks: {
+            enabled: config.WEBHOOK_SECRET !== undefined,
+            allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
+          },
+        });
         pixels.charge(client, registration.image.width * registration.image.height);
         const log = c.var.log;
         outcome = await register(
@@ -171,7 +187,15 @@ export function mountSubmitRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps)
       const base = publicBaseUrl(c, config);
       c.header("location", path);
       if (outcome.replayed) c.header("idempotent-replayed", "true");
-      return c.json({ id: outcome.requestId, status: "pending" as const, statusUrl: `${base}${path}` }, 202);
+      return c.json(
+        {
+          id: outcome.requestId,
+          status: "pending" as const,
+          statusUrl: `${base}${path}`,
+          cancelToken: outcome.cancelToken,
+        },
+        202,
+      );
     },
   );
   app.all(PATH, methodNotAllowed(["POST"]));

@@ -16,6 +16,8 @@ export interface UploadLimits {
 export interface ParsedUpload {
   email: string;
   image: { bytes: Buffer; sha256: string };
+  /** The optional field `webhookUrl`, null when not sent. */
+  webhookUrl: string | null;
 }
 
 /** Room for the email field, part headers and boundaries on top of the image itself. */
@@ -41,7 +43,8 @@ export interface UploadSource {
 }
 
 /**
- * Reads a multipart/form-data body with exactly one file `image` and one field `email`, streaming:
+ * Reads a multipart/form-data body with exactly one file `image`, one field `email` and at most one
+ * field `webhookUrl`, streaming:
  * the limits are checked as the bytes arrive, and reading stops at the first byte over a limit (or
  * the first part that should not be there), so the server never holds more than the limits allow.
  * Bytes are pulled through pumpBody (an upload slot only while they flow, idle and total deadlines).
@@ -121,6 +124,7 @@ function bodyTooLarge(limits: UploadLimits): UploadError {
 class FormCollector {
   failure: UploadError | null = null;
   private email: string | undefined;
+  private webhookUrl: string | undefined;
   private image: { bytes: ByteCollector; hash: ReturnType<typeof createHash> } | null = null;
   private imageDone = false;
   private readonly done: Promise<void>;
@@ -167,7 +171,11 @@ class FormCollector {
     }
     if (this.email === undefined) throw new UploadError("MISSING_FIELD", 'the field "email" is missing');
     const { bytes, hash } = this.image;
-    return { email: this.email, image: { bytes: bytes.bytes(), sha256: hash.digest("hex") } };
+    return {
+      email: this.email,
+      image: { bytes: bytes.bytes(), sha256: hash.digest("hex") },
+      webhookUrl: this.webhookUrl ?? null,
+    };
   }
 
   private onFile(name: string, stream: Readable): void {
@@ -206,11 +214,13 @@ class FormCollector {
   private onField(name: string, value: string): void {
     const refusal = this.fieldRefusal(name);
     if (refusal) this.fail(new UploadError("UNEXPECTED_FIELD", refusal));
+    else if (name === "webhookUrl") this.webhookUrl = value;
     else this.email = value;
   }
 
   private fieldRefusal(name: string): string | null {
     if (name === "image") return '"image" must be a file, not a text field';
+    if (name === "webhookUrl") return this.webhookUrl === undefined ? null : 'send at most one "webhookUrl"';
     if (name !== "email") return `unexpected field ${quote(name)}`;
     if (this.email !== undefined) return 'send exactly one field "email"';
     return null;

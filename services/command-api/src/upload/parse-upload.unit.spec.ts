@@ -74,6 +74,21 @@ describe("parseUpload", () => {
     expect(upload.email).toBe("ann@example.com");
     expect(upload.image.bytes.equals(bytes)).toBe(true);
     expect(upload.image.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
+    expect(upload.webhookUrl).toBeNull();
+  });
+
+  it("returns the optional webhookUrl as sent, and refuses two of them", async () => {
+    const parts: [string, string | Blob][] = [
+      ["email", "ann@example.com"],
+      ["webhookUrl", "https://hooks.example.com/r"],
+      ["image", new Blob([bytes])],
+    ];
+    expect((await parseUpload(form(parts), LIMITS, PUMP)).webhookUrl).toBe("https://hooks.example.com/r");
+    await expectRefused(
+      form([...parts, ["webhookUrl", "https://other.example.com/"]]),
+      "UNEXPECTED_FIELD",
+      /at most one "webhookUrl"/,
+    );
   });
 
   it("accepts the parts in either order and an image of exactly the limit", async () => {
