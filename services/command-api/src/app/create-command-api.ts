@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { answerProblems } from "../http/answer-problems";
 import { ProblemError } from "../http/problem-error";
 import { requestContext } from "../http/request-context";
+import { mountCancelRoute } from "../routes/cancel-route";
 import { mountDocsRoutes } from "../routes/docs-routes";
 import { mountHealthRoutes } from "../routes/health-routes";
 import { mountImageRoute } from "../routes/image-route";
@@ -32,6 +33,7 @@ export function createCommandApi(deps: CommandApiDeps): OpenAPIHono<AppEnv> {
   mountSubmitRoute(app, deps);
   mountImageRoute(app, deps);
   mountStatusRoute(app, deps);
+  mountCancelRoute(app, deps);
   mountDocsRoutes(app, deps);
   mountHealthRoutes(app, deps);
   answerProblems(app, deps.logger);

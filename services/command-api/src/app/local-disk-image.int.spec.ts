@@ -26,15 +26,19 @@ afterAll(async () => {
 
 describe("images on local disk (the all-in-one default)", () => {
   it("stores the original on disk and streams the generated image with its type and cache headers", async () => {
+    const jpeg = await makeJpeg(20, 20);
     const res = await app.request("/api/v1/register", {
       method: "POST",
-      body: registrationForm({ image: await makeJpeg(20, 20) }),
+      body: registrationForm({ image: jpeg }),
     });
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
     expect(await blobs.stat(api.buckets.originals, `${id}/original.jpg`)).toMatchObject({
       contentType: "image/jpeg",
     });
+    const original = await app.request(`/api/v1/request/${id}/original`);
+    expect([original.status, original.headers.get("content-type")]).toEqual([200, "image/jpeg"]);
+    expect(Buffer.from(await original.arrayBuffer()).equals(jpeg)).toBe(true);
 
     const png = await makePng(12, 12);
     const imageKey = `${id}/generated.png`;

@@ -15,6 +15,7 @@ import {
 import { DatabaseUnavailableError } from "@reimagine/readmodel";
 import { KeyStoreUnavailableError } from "@reimagine/vault";
 import { HTTPException } from "hono/http-exception";
+import { CancelRefusedError } from "../cancel/cancel-request";
 import {
   IdempotencyKeyBusyError,
   IdempotencyKeyReusedError,
@@ -95,6 +96,9 @@ export function errorToProblem(err: unknown): MappedProblem {
   if (err instanceof ClientGoneError) return client("client-closed-request", err.message);
   if (err instanceof InvalidEmailError) return client("invalid-email", err.message);
   if (err instanceof InvalidWebhookUrlError) return client("invalid-webhook-url", err.message);
+  if (err instanceof CancelRefusedError) {
+    return client(err.code === "FINISHED" ? "request-finished" : "invalid-cancel-token", err.message);
+  }
   if (err instanceof InvalidRequestIdError)
     return client("invalid-request-id", "the request id must be a UUID");
   if (err instanceof IdempotencyKeyReusedError) return client("idempotency-key-reused", err.message);
