@@ -85,3 +85,18 @@ export type Problem = z.infer<typeof Problem>;
 /** Body of POST /api/v1/request/:id/cancel. */
 export const CancelRequestBody = z.object({ cancelToken: z.string().min(1).max(200) });
 export type CancelRequestBody = z.infer<typeof CancelRequestBody>;
+
+/**
+ * The `data` of one server-sent event of GET /api/v1/request/:id/events: one domain event as the
+ * public may see it (never the email, the webhook URL or the cancel token's hash), with the
+ * request's status after it. The SSE `id` is `position`, its `event` the type.
+ */
+export const RequestEventMessage = z.object({
+  position: z.number().int().positive(),
+  type: z.string(),
+  at: z.iso.datetime({ offset: true }),
+  status: RequestStatusName,
+  /** The event's public fields, e.g. caption, model and provider of CaptionProduced. */
+  data: z.record(z.string(), z.unknown()),
+});
+export type RequestEventMessage = z.infer<typeof RequestEventMessage>;

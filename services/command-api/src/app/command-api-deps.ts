@@ -27,4 +27,6 @@ export interface CommandApiDeps {
   readModel?: ReadModelAccess;
   /** How long a pending Idempotency-Key claim holds off a retry with the same key (default 30 s). */
   idempotencyLeaseMs?: number;
+  /** Aborted when the API stops: live event streams end at once instead of holding the shutdown. */
+  shutdown?: AbortSignal;
 }

@@ -6,6 +6,7 @@ import { mountCancelRoute } from "../routes/cancel-route";
 import { mountDocsRoutes } from "../routes/docs-routes";
 import { mountHealthRoutes } from "../routes/health-routes";
 import { mountImageRoute } from "../routes/image-route";
+import { mountRequestEventsRoute } from "../routes/request-events-route";
 import { mountStatusRoute } from "../routes/status-route";
 import { mountSubmitRoute } from "../routes/submit-route";
 import type { AppEnv } from "./app-env";
@@ -34,6 +35,7 @@ export function createCommandApi(deps: CommandApiDeps): OpenAPIHono<AppEnv> {
   mountImageRoute(app, deps);
   mountStatusRoute(app, deps);
   mountCancelRoute(app, deps);
+  mountRequestEventsRoute(app, deps);
   mountDocsRoutes(app, deps);
   mountHealthRoutes(app, deps);
   answerProblems(app, deps.logger);

@@ -49,7 +49,8 @@ export async function startCommandApi(
 ): Promise<RunningCommandApi> {
   const { config } = deps;
   await deps.blobs.ensureBuckets([config.S3_BUCKET_ORIGINALS, config.S3_BUCKET_GENERATED]);
-  const app = createCommandApi(deps);
+  const shutdown = new AbortController();
+  const app = createCommandApi({ ...deps, shutdown: shutdown.signal });
   const linger = lingerBounds(config);
   const { server, address } = await new Promise<{ server: Server; address: AddressInfo }>(
     (resolve, reject) => {
@@ -95,6 +96,8 @@ export async function startCommandApi(
     url,
     adminUrl: admin?.url ?? null,
     stop: async () => {
+      // live event streams end now rather than hold the shutdown for the whole grace period
+      shutdown.abort();
       await Promise.all([stopPublic(), admin?.stop()]);
     },
   };

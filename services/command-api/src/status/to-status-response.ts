@@ -13,6 +13,9 @@ export const statusPath = (requestId: string): string => routeOf(ROUTES.request,
 /** The path of a request's generated image: the link in the email (410 once expired or erased). */
 export const imagePath = (requestId: string): string => routeOf(ROUTES.requestImage, requestId);
 
+/** The path of a request's original photo. */
+export const originalPath = (requestId: string): string => `${statusPath(requestId)}/original`;
+
 /**
 /**
  * The public view of a request: the address as `shownEmail` says (masked, or "erased"), a stable

@@ -1,0 +1,73 @@
+import type { AnyDomainEvent, RequestEventMessage, RequestState } from "@reimagine/contracts";
+import { imagePath, originalPath } from "../status/to-status-response";
+
+/**
+ * One event as the public may see it, with the request's status after it. Holding the request id
+ * lets anyone read this, so it leaves out the email (UserNotified keeps only the domain it has),
+ * the webhook URL, the cancel token's hash, blob keys and message ids.
+ */
+export function toPublicEvent(
+  stored: { event: AnyDomainEvent; position: number },
+  after: RequestState,
+  baseUrl: string,
+): RequestEventMessage {
+  const { event, position } = stored;
+  return {
+    position,
+    type: event.type,
+    at: event.occurredAt,
+    status: after.status,
+    data: publicData(event, baseUrl),
+  };
+}
+
+function publicData(event: AnyDomainEvent, baseUrl: string): Record<string, unknown> {
+  switch (event.type) {
+    case "ImageSubmitted": {
+      const { contentType, bytes, width, height } = event.data;
+      const originalImageUrl = `${baseUrl}${originalPath(event.requestId)}`;
+      return {
+        contentType,
+        bytes,
+        width,
+        height,
+        originalImageUrl,
+        webhook: event.data.webhookUrl !== undefined,
+      };
+    }
+    case "CaptionProduced": {
+      const { caption, model, provider, latencyMs } = event.data;
+      return { caption, model, provider, latencyMs };
+    }
+    case "ImageGenerated": {
+      const { contentType, bytes, width, height, model, provider, latencyMs } = event.data;
+      const generatedImageUrl = `${baseUrl}${imagePath(event.requestId)}`;
+      return { contentType, bytes, width, height, model, provider, latencyMs, generatedImageUrl };
+    }
+    case "UserNotified":
+      return { recipientDomain: event.data.recipientDomain };
+    case "CaptionFailed":
+    case "GenerationFailed":
+    case "NotificationFailed": {
+      const stage =
+        event.type === "CaptionFailed"
+          ? "caption"
+          : event.type === "GenerationFailed"
+            ? "generation"
+            : "notification";
+      return { stage, reason: event.data.reason, attempts: event.data.attempts };
+    }
+    case "RetryRequested":
+      return { stage: event.data.stage };
+    case "CancelRequested":
+      return { previousStatus: event.data.previousStatus };
+    case "WebhookDelivered": {
+      const { webhookType, httpStatus, attempts } = event.data;
+      return { webhookType, httpStatus, attempts };
+    }
+    case "WebhookFailed": {
+      const { webhookType, httpStatus, attempts, reason } = event.data;
+      return { webhookType, httpStatus, attempts, reason };
+    }
+  }
+}
