@@ -6,6 +6,11 @@ export const ROUTES = {
   register: "/api/v1/register",
   request: "/api/v1/request/:id",
   requestImage: "/api/v1/request/:id/image",
+  requestOriginal: "/api/v1/request/:id/original",
+  requestEvents: "/api/v1/request/:id/events",
+  requestCancel: "/api/v1/request/:id/cancel",
+  /** The request's web page: the email's "Follow your request" link. */
+  requestPage: "/r/:id",
 } as const;
 
 /** A route with its `:id` filled in (encoded), e.g. the status path of a request. */

@@ -68,7 +68,7 @@ describe("failure notice (in memory)", () => {
     // The public status's sentence for the failure's category, never the recorded reason.
     expect(sent!.text).toContain(`What went wrong: ${FAILURE_SENTENCES["model-unavailable"]}`);
     expect(sent!.text).not.toContain("HTTP 503");
-    expect(sent!.text).toContain(`https://reimagine.example.com/api/v1/request/${id}\n`);
+    expect(sent!.text).toContain(`https://reimagine.example.com/r/${id}\n`);
     expect(sent!.html).toContain("could not create the new image");
 
     const told = (await lastOf(store, id)) as DomainEvent<"FailureNotified">;

@@ -67,7 +67,7 @@ export function failureMail(
   run: number,
   options: NotificationMailOptions,
 ): AddressedMail {
-  const { statusUrl } = requestLinks(options.publicBaseUrl, state.requestId);
+  const { pageUrl } = requestLinks(options.publicBaseUrl, state.requestId);
   const rendered = renderFailureEmail({
     requestId: state.requestId,
     stage,
@@ -75,7 +75,7 @@ export function failureMail(
     reason: state.error
       ? FAILURE_SENTENCES[state.error.category ?? failureCategoryOf(state.error.stage, {})]
       : "",
-    statusUrl,
+    pageUrl,
   });
   return addressed(
     email,

@@ -28,7 +28,7 @@ describe("notificationMail", () => {
       headers: { "Auto-Submitted": "auto-generated", "X-Reimagine-Request-Id": id },
     });
     expect(mail.text).toContain(`https://reimagine.example.com/api/v1/request/${id}/image`);
-    expect(mail.text).toContain(`https://reimagine.example.com/api/v1/request/${id}\n`);
+    expect(mail.text).toContain(`https://reimagine.example.com/r/${id}\n`);
     expect(mail.html).toContain(`href="https://reimagine.example.com/api/v1/request/${id}/image"`);
     expect(mail.html).toContain("a red fox in the snow");
   });

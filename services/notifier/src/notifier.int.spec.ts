@@ -185,7 +185,7 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
     expect(parsed.subject).toBe("Your reimagined image is ready: a red fox in the snow");
     expect(parsed.text).toContain(imageUrl);
     expect(parsed.text).toContain("a red fox in the snow");
-    expect(parsed.text).toContain(`${BASE_URL}/api/v1/request/${id}\n`);
+    expect(parsed.text).toContain(`${BASE_URL}/r/${id}\n`);
     expect(parsed.html).toContain(`href="${imageUrl}"`);
     expect(parsed.html).toContain("a red fox in the snow");
     expect(parsed.headers.get("auto-submitted")).toBe("auto-generated");

@@ -18,13 +18,14 @@ export function publicBaseUrlOf(config: Config): string {
   return url.href.replace(/\/+$/, "");
 }
 
-/** The links of one request under the public base URL: the generated image and the status. */
+/** The links of one request under the public base URL: its page, its status (JSON) and its generated image. */
 export function requestLinks(
   publicBaseUrl: string,
   requestId: string,
-): { imageUrl: string; statusUrl: string } {
+): { imageUrl: string; pageUrl: string; statusUrl: string } {
   return {
     imageUrl: `${publicBaseUrl}${routeOf(ROUTES.requestImage, requestId)}`,
+    pageUrl: `${publicBaseUrl}${routeOf(ROUTES.requestPage, requestId)}`,
     statusUrl: `${publicBaseUrl}${routeOf(ROUTES.request, requestId)}`,
   };
 }

@@ -25,6 +25,7 @@ describe("requestLinks", () => {
   it("points at the image and the status of the request", () => {
     expect(requestLinks("https://example.com/r", "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b")).toEqual({
       imageUrl: "https://example.com/r/api/v1/request/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b/image",
+      pageUrl: "https://example.com/r/r/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
       statusUrl: "https://example.com/r/api/v1/request/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
     });
   });

@@ -24,8 +24,8 @@ export function paragraphStyle(muted = false): string {
 }
 
 /** The plain-text end of every email: a link to the request (after `label`), its id, and why it came. */
-export function textFooter(label: string, statusUrl: string, requestId: string): string[] {
-  return ["", label, statusUrl, "", `Request id: ${requestId}`, "", WHY_THIS_EMAIL, ""];
+export function textFooter(label: string, pageUrl: string, requestId: string): string[] {
+  return ["", label, pageUrl, "", `Request id: ${requestId}`, "", WHY_THIS_EMAIL, ""];
 }
 
 /**
@@ -35,7 +35,7 @@ export function textFooter(label: string, statusUrl: string, requestId: string):
 export function emailHtml(input: {
   title: string;
   blocks: string[];
-  statusUrl: string;
+  pageUrl: string;
   requestId: string;
 }): string {
   const e = escapeHtml;
@@ -50,7 +50,7 @@ export function emailHtml(input: {
 <div style="${STYLE.card}">
 <h1 style="${STYLE.h1}">${e(input.title)}</h1>
 ${input.blocks.join("\n")}
-<p style="${STYLE.small}"><a href="${e(input.statusUrl)}" style="${STYLE.link}">Follow your request</a> &middot; request id <code>${e(input.requestId)}</code></p>
+<p style="${STYLE.small}"><a href="${e(input.pageUrl)}" style="${STYLE.link}">Follow your request</a> &middot; request id <code>${e(input.requestId)}</code></p>
 <p style="${STYLE.foot}">${e(WHY_THIS_EMAIL)}</p>
 </div>
 </body>

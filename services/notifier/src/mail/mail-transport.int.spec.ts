@@ -20,7 +20,7 @@ function notification(overrides: Partial<OutgoingMail> = {}, id = requestId): Ou
     requestId: id,
     caption: "a fox <script>alert(1)</script> in the snow",
     imageUrl: `${baseUrl}/api/v1/request/${id}/image`,
-    statusUrl: `${baseUrl}/api/v1/request/${id}`,
+    pageUrl: `${baseUrl}/r/${id}`,
   });
   return {
     from: MAIL_FROM,

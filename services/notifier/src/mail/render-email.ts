@@ -15,7 +15,7 @@ export interface NotificationEmailInput {
   caption: string;
   /** `${PUBLIC_BASE_URL}/api/v1/request/<id>/image`: a link that never expires. */
   imageUrl: string;
-  statusUrl: string;
+  pageUrl: string;
   /** Which model made the caption and which the image (the status says the same). */
   captionedBy?: ModelProvenance | null;
   generatedBy?: ModelProvenance | null;
@@ -35,7 +35,7 @@ const BUTTON =
 /** Renders the "your image is ready" email as a subject, a plain-text body and an HTML body. */
 export function renderNotificationEmail(input: NotificationEmailInput): RenderedEmail {
   const imageUrl = httpUrl(input.imageUrl, "imageUrl");
-  const statusUrl = httpUrl(input.statusUrl, "statusUrl");
+  const pageUrl = httpUrl(input.pageUrl, "pageUrl");
   // the caption comes from a model: flatten it to one line of printable text before using it
   const caption = oneLine(input.caption);
   const requestId = oneLine(input.requestId);
@@ -51,7 +51,7 @@ export function renderNotificationEmail(input: NotificationEmailInput): Rendered
     "",
     "See the new image:",
     imageUrl,
-    ...textFooter("Follow your request:", statusUrl, requestId),
+    ...textFooter("Follow your request:", pageUrl, requestId),
   ].join("\n");
 
   const e = escapeHtml;
@@ -64,5 +64,5 @@ export function renderNotificationEmail(input: NotificationEmailInput): Rendered
     `<p style="margin:0 0 24px;"><a href="${e(imageUrl)}" style="${BUTTON}">See your image</a></p>`,
     `<p style="margin:0 0 8px;font-size:14px;line-height:1.5;color:#52525b;">If the button does not work, open this link: <a href="${e(imageUrl)}" style="color:#4f46e5;word-break:break-all;">${e(imageUrl)}</a></p>`,
   ];
-  return { subject, text, html: emailHtml({ title: SUBJECT, blocks, statusUrl, requestId }) };
+  return { subject, text, html: emailHtml({ title: SUBJECT, blocks, pageUrl, requestId }) };
 }

@@ -8,7 +8,7 @@ const base = {
   requestId,
   caption: "a red fox sleeping in the snow",
   imageUrl: `https://reimagine.example.com/api/v1/request/${requestId}/image`,
-  statusUrl: `https://reimagine.example.com/api/v1/request/${requestId}`,
+  pageUrl: `https://reimagine.example.com/r/${requestId}`,
 };
 
 describe("renderNotificationEmail", () => {
@@ -38,7 +38,7 @@ describe("renderNotificationEmail", () => {
     const { text } = renderNotificationEmail(base);
     expect(text).toContain('"a red fox sleeping in the snow"');
     expect(text).toContain(`\n${base.imageUrl}\n`);
-    expect(text).toContain(`\n${base.statusUrl}\n`);
+    expect(text).toContain(`\n${base.pageUrl}\n`);
     expect(text).toContain(`Request id: ${requestId}`);
     expect(text).not.toMatch(/<[a-z]/i);
   });
@@ -48,7 +48,7 @@ describe("renderNotificationEmail", () => {
     expect(html.startsWith("<!doctype html>")).toBe(true);
     expect(html).toContain('<meta charset="utf-8">');
     expect(html).toMatch(new RegExp(`<a href="${base.imageUrl}" style="[^"]+">See your image</a>`));
-    expect(html).toContain(`href="${base.statusUrl}"`);
+    expect(html).toContain(`href="${base.pageUrl}"`);
     expect(html).toContain("a red fox sleeping in the snow");
     // inline styles only: mail clients drop <style> blocks and never load stylesheets
     expect(html).not.toMatch(/<style|<link|<script/i);

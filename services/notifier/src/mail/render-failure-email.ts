@@ -16,7 +16,7 @@ export interface FailureEmailInput {
   stage: NoticeStage;
   /** What went wrong as the public status says it (the category's safe sentence), under the plain words. */
   reason: string;
-  statusUrl: string;
+  pageUrl: string;
 }
 
 const SUBJECT = "We could not reimagine your photo";
@@ -35,7 +35,7 @@ const NOTHING_MORE =
 
 /** Renders the "your request failed" email: which step failed, in plain words, and that nothing more will come. */
 export function renderFailureEmail(input: FailureEmailInput): RenderedEmail {
-  const statusUrl = httpUrl(input.statusUrl, "statusUrl");
+  const pageUrl = httpUrl(input.pageUrl, "pageUrl");
   const requestId = oneLine(input.requestId);
   const reason = truncate(oneLine(input.reason), REASON_MAX);
 
@@ -48,7 +48,7 @@ export function renderFailureEmail(input: FailureEmailInput): RenderedEmail {
     ...(reason ? ["", `What went wrong: ${reason}`] : []),
     "",
     NOTHING_MORE,
-    ...textFooter("Your request:", statusUrl, requestId),
+    ...textFooter("Your request:", pageUrl, requestId),
   ].join("\n");
 
   const e = escapeHtml;
@@ -58,5 +58,5 @@ export function renderFailureEmail(input: FailureEmailInput): RenderedEmail {
     ...(reason ? [`<p style="${paragraphStyle(true)}">What went wrong: ${e(reason)}</p>`] : []),
     `<p style="${paragraphStyle()}">${e(NOTHING_MORE)}</p>`,
   ];
-  return { subject: SUBJECT, text, html: emailHtml({ title: SUBJECT, blocks, statusUrl, requestId }) };
+  return { subject: SUBJECT, text, html: emailHtml({ title: SUBJECT, blocks, pageUrl, requestId }) };
 }

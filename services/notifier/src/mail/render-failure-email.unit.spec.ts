@@ -7,7 +7,7 @@ const base = {
   requestId,
   stage: "generation" as const,
   reason: "server error (HTTP 500)",
-  statusUrl: `https://reimagine.example.com/api/v1/request/${requestId}`,
+  pageUrl: `https://reimagine.example.com/r/${requestId}`,
 };
 
 describe("renderFailureEmail", () => {
@@ -17,9 +17,9 @@ describe("renderFailureEmail", () => {
     expect(text).toContain("could not create the new image from that description");
     expect(text).toContain("What went wrong: server error (HTTP 500)");
     expect(text).toContain("no image will follow, and this is the last email about it");
-    expect(text).toContain(`\n${base.statusUrl}\n`);
+    expect(text).toContain(`\n${base.pageUrl}\n`);
     expect(text).toContain(`Request id: ${requestId}`);
-    expect(html).toContain(`href="${base.statusUrl}"`);
+    expect(html).toContain(`href="${base.pageUrl}"`);
     expect(html).toContain("this is the last email about it");
     expect(html).not.toMatch(/<style|<link|<script/i);
   });
@@ -41,7 +41,7 @@ describe("renderFailureEmail", () => {
 
   it("leaves the reason out when there is none, and refuses a link that is not http(s)", () => {
     expect(renderFailureEmail({ ...base, reason: "" }).text).not.toContain("What went wrong");
-    expect(() => renderFailureEmail({ ...base, statusUrl: "javascript:alert(1)" })).toThrowError(
+    expect(() => renderFailureEmail({ ...base, pageUrl: "javascript:alert(1)" })).toThrowError(
       InvalidMailInputError,
     );
   });
