@@ -17,3 +17,10 @@ export { mailCheck } from "./mail-check";
 export { createNotifierHandler, NOTIFIER_NAME, type NotifierHandlerDeps } from "./notifier-handler";
 export { createNotifier, type NotifierDeps, type NotifierHandlers, startNotifier } from "./start-notifier";
 export { verifyMailTransport } from "./verify-mail-transport";
+export {
+  createWebhookHandler,
+  createWebhookSender,
+  startWebhooks,
+  WEBHOOKS_NAME,
+  type WebhookMessage,
+} from "./webhooks";

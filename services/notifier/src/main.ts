@@ -4,6 +4,7 @@ import { createMailTransport } from "./mail";
 import { mailCheck } from "./mail-check";
 import { startNotifier } from "./start-notifier";
 import { verifyMailTransport } from "./verify-mail-transport";
+import { startWebhooks } from "./webhooks";
 
 await runService("notifier", async ({ config, logger, own, preflight }) => {
   const store = own(await openEventStore(config, "notifier"));
@@ -11,6 +12,7 @@ await runService("notifier", async ({ config, logger, own, preflight }) => {
   own({ name: "mail transport", stop: () => transport.close() });
   await verifyMailTransport(transport, logger);
   own(await startNotifier({ store, transport, config, logger }));
+  own(await startWebhooks({ store, config, logger: logger.child({ component: "webhooks" }) }));
   preflight([eventStoreCheck(store), mailCheck(transport)]);
   return { checks: { nats: () => store.ping(), mail: () => transport.verify() } };
 });

@@ -9,7 +9,7 @@ import {
   startGenerationHandler,
 } from "@reimagine/generation-handler";
 import { hfTokenChecks } from "@reimagine/inference";
-import { createMailTransport, mailCheck, startNotifier } from "@reimagine/notifier";
+import { createMailTransport, mailCheck, startNotifier, startWebhooks } from "@reimagine/notifier";
 import type { Config, Logger, PreflightCheck, Stoppable } from "@reimagine/platform";
 import { startProjector, startRetentionSweeper } from "@reimagine/projector";
 import { createDatabase, databaseCheck, PostgresRequestStateReader } from "@reimagine/readmodel";
@@ -99,6 +99,7 @@ export async function startAllInOne(base: Config, logger: Logger): Promise<AllIn
         logger: logger.child({ component: "notifier" }),
       }),
     );
+    parts.push(await startWebhooks({ store, config, logger: logger.child({ component: "webhooks" }) }));
     const api = await startCommandApi(
       {
         config,
@@ -130,8 +131,13 @@ export async function startAllInOne(base: Config, logger: Logger): Promise<AllIn
       { part: "caption", detail: `${captioner.provider} ${captioner.model}` },
       { part: "generation", detail: `${generator.provider} ${generator.model}` },
       { part: "API", detail: `${publicUrl}${ROUTES.register}` },
+      { part: "web page", detail: `${publicUrl}/` },
       { part: "API docs", detail: `${publicUrl}/docs` },
       ...(api.adminUrl ? [{ part: "admin API", detail: `${api.adminUrl}/admin/v1 (own listener)` }] : []),
+      {
+        part: "webhooks",
+        detail: config.WEBHOOK_SECRET ? "on (Standard Webhooks, WEBHOOK_SECRET)" : "off (no WEBHOOK_SECRET)",
+      },
     ];
     const preflight = [
       eventStoreCheck(store),

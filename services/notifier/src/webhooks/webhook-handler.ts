@@ -1,0 +1,110 @@
+import { type AnyDomainEvent, causedBy, newEvent, type WebhookFailed } from "@reimagine/contracts";
+import type { EventStore, RequestHistory, StoredEvent } from "@reimagine/eventstore";
+import { currentTraceparent } from "@reimagine/platform";
+import { type EventHandler, isRetryable, stageFailure } from "@reimagine/reactor";
+import { WebhookDeliveryError, WebhooksNotConfiguredError } from "./webhook-delivery-error";
+import { WEBHOOK_TRIGGERS, webhookIdOf, webhookMessage, webhookTypeOf } from "./webhook-message";
+import type { WebhookSender } from "./webhook-sender";
+
+/** The durable consumer shared by every instance of the webhook reactor. */
+export const WEBHOOKS_NAME = "webhooks";
+
+export interface WebhookHandlerDeps {
+  store: EventStore;
+  /** Null when WEBHOOK_SECRET is not set: every webhook fails at once, as a recorded fact. */
+  sender: WebhookSender | null;
+  publicBaseUrl: string;
+}
+
+/** What a trigger means for its request: the target, and whether the webhook went out already. */
+interface Due {
+  url: string;
+  history: RequestHistory;
+  webhookId: string;
+}
+
+/**
+ * The webhook reactor: on each event that ends a request (UserNotified, a *Failed, CancelRequested)
+ * of a request submitted with a webhookUrl, POSTs a signed webhook and records WebhookDelivered.
+ * Every attempt of one trigger carries the same webhook-id (`msg_<trigger event id>`) and body, so
+ * receivers can drop repeats. Failures are retried by the runtime with backoff; when attempts run
+ * out, WebhookFailed is recorded and the trigger is dead-lettered, where an operator can requeue it.
+ * A refused target (private address) or a missing secret fails at once, without a dead letter.
+ * At least once: a crash between the receiver's 2xx and the record sends it again, with the same id.
+ */
+export function createWebhookHandler(deps: WebhookHandlerDeps): EventHandler {
+  const { store } = deps;
+
+  /** The request's webhook, unless it has none or this trigger's webhook was delivered already. */
+  const dueWebhook = async (trigger: StoredEvent): Promise<Due | null> => {
+    const history = await store.readRequest(trigger.event.requestId);
+    const submitted = history.events[0]?.event;
+    const url = submitted?.type === "ImageSubmitted" ? submitted.data.webhookUrl : undefined;
+    if (!url) return null;
+    const webhookId = webhookIdOf(trigger.event);
+    const delivered = history.events.some(
+      ({ event }) => event.type === "WebhookDelivered" && event.data.webhookId === webhookId,
+    );
+    return delivered ? null : { url, history, webhookId };
+  };
+
+  const record = (trigger: StoredEvent, event: AnyDomainEvent) =>
+    // "any": the outcome does not depend on what else happened to the request meanwhile
+    store.append(trigger.event.requestId, [event], "any");
+
+  return {
+    name: WEBHOOKS_NAME,
+    handles: WEBHOOK_TRIGGERS,
+
+    async handle(trigger, ctx) {
+      const due = await dueWebhook(trigger);
+      if (!due) return;
+      if (!deps.sender) throw new WebhooksNotConfiguredError();
+      const message = webhookMessage(due.history, trigger, deps.publicBaseUrl);
+      const receipt = await deps.sender.send(
+        due.url,
+        { id: due.webhookId, body: JSON.stringify(message) },
+        ctx.signal,
+      );
+      const delivered = newEvent(
+        "WebhookDelivered",
+        trigger.event.requestId,
+        {
+          webhookId: due.webhookId,
+          webhookType: message.type,
+          attempts: ctx.attempt,
+          httpStatus: receipt.httpStatus,
+        },
+        causedBy(trigger.event, currentTraceparent()),
+      );
+      await record(trigger, delivered);
+      ctx.logger.info({ webhookId: due.webhookId, httpStatus: receipt.httpStatus }, "webhook delivered");
+    },
+
+    async onExhausted(trigger, error, ctx) {
+      const due = await dueWebhook(trigger);
+      if (!due) return undefined;
+      const failed = newEvent(
+        "WebhookFailed",
+        trigger.event.requestId,
+        webhookFailure(error, due.webhookId, webhookTypeOf(trigger.event)!, ctx.attempt),
+        causedBy(trigger.event, currentTraceparent()),
+      );
+      await record(trigger, failed);
+      // Worth an operator's requeue once the receiver is back; a refused target or no secret is not.
+      return isRetryable(error) ? "dead-letter" : undefined;
+    },
+  };
+}
+
+/** WebhookFailed's data for the error that ended the attempts. */
+function webhookFailure(
+  error: unknown,
+  webhookId: string,
+  webhookType: WebhookFailed["webhookType"],
+  attempts: number,
+): WebhookFailed {
+  const httpStatus = error instanceof WebhookDeliveryError ? error.httpStatus : null;
+  const { reason } = stageFailure(error, attempts, "webhook");
+  return { webhookId, webhookType, attempts: Math.max(1, attempts), reason, httpStatus };
+}
