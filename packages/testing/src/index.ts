@@ -12,3 +12,4 @@ export * from "./service-process";
 export * from "./smtp-sink";
 export * from "./stage-harness";
 export * from "./wait-for";
+export * from "./webhook-receiver";

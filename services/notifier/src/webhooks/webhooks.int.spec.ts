@@ -1,0 +1,210 @@
+import type { AnyDomainEvent, DomainEvent } from "@reimagine/contracts";
+import { listDeadLetters, requeueDeadLetter } from "@reimagine/eventstore";
+import { type Config, loadConfig, type Stoppable, silentLogger } from "@reimagine/platform";
+import {
+  newRequestId,
+  openTestStore,
+  requestFlow,
+  startWebhookReceiver,
+  type TestStore,
+  type WebhookReceiver,
+  waitFor,
+} from "@reimagine/testing";
+import { Webhook } from "standardwebhooks";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startWebhooks } from "./start-webhooks";
+import type { WebhookMessage } from "./webhook-message";
+
+const SECRET = `whsec_${Buffer.alloc(32, 42).toString("base64")}`;
+const MAX_ATTEMPTS = 3;
+
+function testConfig(overrides: Record<string, string | number | boolean> = {}): Config {
+  return loadConfig(
+    {
+      PUBLIC_BASE_URL: "https://reimagine.example.com",
+      WEBHOOK_SECRET: SECRET,
+      WEBHOOK_ALLOW_PRIVATE: true, // the receiver runs on 127.0.0.1
+      WEBHOOK_TIMEOUT_MS: 2000,
+      HANDLER_MAX_ATTEMPTS: MAX_ATTEMPTS,
+      HANDLER_ACK_WAIT_MS: 2000,
+      HANDLER_BACKOFF_BASE_MS: 20,
+      HANDLER_BACKOFF_MAX_MS: 100,
+      SHUTDOWN_GRACE_MS: 1000,
+      ...overrides,
+    },
+    {},
+  );
+}
+
+describe("webhooks (real NATS JetStream, a real HTTP receiver)", () => {
+  let t: TestStore;
+  let receiver: WebhookReceiver;
+  const parts: Stoppable[] = [];
+
+  beforeEach(async () => {
+    t = await openTestStore();
+    receiver = await startWebhookReceiver();
+  });
+  afterEach(async () => {
+    await Promise.all(parts.splice(0).map((p) => p.stop()));
+    await receiver.stop();
+    await t.cleanup();
+  });
+
+  const run = async (config = testConfig()) => {
+    parts.push(await startWebhooks({ store: t.store, config, logger: silentLogger }));
+  };
+
+  /** Appends a request's story, its ImageSubmitted carrying `webhookUrl`. */
+  async function request(
+    ending: Parameters<typeof requestFlow>[0],
+    webhookUrl: string | null = receiver.url,
+  ) {
+    const id = newRequestId();
+    const events = requestFlow(ending, id);
+    const submitted = events[0] as DomainEvent<"ImageSubmitted">;
+    if (webhookUrl) submitted.data.webhookUrl = webhookUrl;
+    await t.store.append(id, events, "no_stream");
+    return { id, last: events.at(-1)! };
+  }
+
+  const eventsOf = async (id: string) => (await t.store.readRequest(id)).events.map((s) => s.event);
+  const outcome = (id: string, type: "WebhookDelivered" | "WebhookFailed") =>
+    waitFor(
+      async () =>
+        (await eventsOf(id)).find((e): e is AnyDomainEvent & { type: typeof type } => e.type === type),
+      {
+        what: type,
+      },
+    );
+
+  it("POSTs request.completed signed per Standard Webhooks, and records WebhookDelivered", async () => {
+    await run();
+    const { id, last } = await request("notified");
+    const delivered = (await outcome(id, "WebhookDelivered")) as DomainEvent<"WebhookDelivered">;
+    expect(receiver.received).toHaveLength(1);
+    const [hook] = receiver.received;
+    // the receiver's side: the official package verifies id, timestamp and signature
+    const message = new Webhook(SECRET).verify(
+      hook!.body,
+      hook!.headers as Record<string, string>,
+    ) as WebhookMessage;
+    expect(hook!.headers["webhook-id"]).toBe(`msg_${last.id}`);
+    expect(hook!.headers["webhook-signature"]).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
+    expect(message).toMatchObject({
+      type: "request.completed",
+      timestamp: last.occurredAt,
+      data: {
+        id,
+        status: "notified",
+        caption: expect.any(String),
+        captionModel: "test-model",
+        generationModel: "test-model",
+        generatedImageUrl: `https://reimagine.example.com/api/v1/request/${id}/image`,
+        pageUrl: `https://reimagine.example.com/r/${id}`,
+        error: null,
+      },
+    });
+    expect(hook!.body).not.toContain("person@example.com");
+    expect(() =>
+      new Webhook(`whsec_${Buffer.alloc(32, 1).toString("base64")}`).verify(
+        hook!.body,
+        hook!.headers as Record<string, string>,
+      ),
+    ).toThrow();
+    expect(delivered.data).toEqual({
+      webhookId: `msg_${last.id}`,
+      webhookType: "request.completed",
+      attempts: 1,
+      httpStatus: 200,
+    });
+    expect(delivered.metadata.causationId).toBe(last.id);
+  });
+
+  it("retries a failing receiver with the same webhook-id and body until it answers 2xx", async () => {
+    receiver.answerNext({ status: 500 }, { status: 503, headers: { "retry-after": "0" } });
+    await run();
+    const { id } = await request("failed");
+    const delivered = (await outcome(id, "WebhookDelivered")) as DomainEvent<"WebhookDelivered">;
+    expect(receiver.received).toHaveLength(3);
+    expect(new Set(receiver.received.map((r) => r.headers["webhook-id"])).size).toBe(1);
+    expect(new Set(receiver.received.map((r) => r.body)).size).toBe(1);
+    for (const r of receiver.received)
+      new Webhook(SECRET).verify(r.body, r.headers as Record<string, string>);
+    expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({
+      type: "request.failed",
+      data: { status: "failed", error: { stage: "generation", message: "HTTP 503 model loading" } },
+    });
+    expect(delivered.data).toMatchObject({ webhookType: "request.failed", attempts: 3, httpStatus: 200 });
+  });
+
+  it("records WebhookFailed and dead-letters after the attempt cap; a requeue delivers with the same id", async () => {
+    receiver.otherwise = { status: 500 };
+    await run();
+    const { id, last } = await request("notified");
+    const failed = (await outcome(id, "WebhookFailed")) as DomainEvent<"WebhookFailed">;
+    expect(failed.data).toEqual({
+      webhookId: `msg_${last.id}`,
+      webhookType: "request.completed",
+      attempts: MAX_ATTEMPTS,
+      httpStatus: 500,
+      reason: "the receiver answered HTTP 500",
+    });
+    const [letter] = await waitFor(async () => {
+      const letters = await listDeadLetters(t.store);
+      return letters.length === 1 ? letters : null;
+    });
+    expect(letter).toMatchObject({ consumer: "webhooks", requestId: id, eventType: "UserNotified" });
+    expect(receiver.received).toHaveLength(MAX_ATTEMPTS);
+
+    receiver.otherwise = { status: 204 };
+    await requeueDeadLetter(t.store, letter!.id);
+    await outcome(id, "WebhookDelivered");
+    expect(receiver.received).toHaveLength(MAX_ATTEMPTS + 1);
+    expect(receiver.received.at(-1)!.headers["webhook-id"]).toBe(`msg_${last.id}`);
+  });
+
+  it("refuses a private target when delivering (no connection, no retry, no dead letter)", async () => {
+    await run(testConfig({ WEBHOOK_ALLOW_PRIVATE: false }));
+    const { id } = await request("notified");
+    const failed = (await outcome(id, "WebhookFailed")) as DomainEvent<"WebhookFailed">;
+    expect(failed.data).toMatchObject({ attempts: 1, httpStatus: null });
+    expect(failed.data.reason).toMatch(/127\.0\.0\.1 is a loopback, private, link-local/);
+    expect(receiver.received).toHaveLength(0);
+    expect(await listDeadLetters(t.store)).toEqual([]);
+  });
+
+  it("announces a cancel, and sends nothing for a request without a webhookUrl", async () => {
+    await run();
+    const quiet = await request("notified", null);
+    const { id } = await request("captioned");
+    const cancel = await t.store.append(
+      id,
+      [
+        {
+          ...requestFlow("captioned", id)[0]!,
+          id: newRequestId(),
+          type: "CancelRequested",
+          schemaVersion: 1,
+          data: { previousStatus: "captioned" },
+        } as AnyDomainEvent,
+      ],
+      "any",
+    );
+    expect(cancel.duplicate).toBe(false);
+    await outcome(id, "WebhookDelivered");
+    expect(receiver.received.map((r) => JSON.parse(r.body).type)).toEqual(["request.cancelled"]);
+    expect((await eventsOf(quiet.id)).map((e) => e.type).at(-1)).toBe("UserNotified");
+  });
+
+  it("records WebhookFailed at once when the notifier has no WEBHOOK_SECRET", async () => {
+    await run(testConfig({ WEBHOOK_SECRET: "" }));
+    const { id } = await request("notified");
+    const failed = (await outcome(id, "WebhookFailed")) as DomainEvent<"WebhookFailed">;
+    expect(failed.data).toMatchObject({
+      attempts: 1,
+      reason: expect.stringMatching(/WEBHOOK_SECRET is not set/),
+    });
+    expect(receiver.received).toHaveLength(0);
+  });
+});
