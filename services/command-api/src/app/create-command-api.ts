@@ -9,6 +9,8 @@ import { mountImageRoute } from "../routes/image-route";
 import { mountRequestEventsRoute } from "../routes/request-events-route";
 import { mountStatusRoute } from "../routes/status-route";
 import { mountSubmitRoute } from "../routes/submit-route";
+import { contentSecurityPolicy } from "../web/content-security-policy";
+import { mountWebRoutes } from "../web/web-routes";
 import type { AppEnv } from "./app-env";
 import type { CommandApiDeps } from "./command-api-deps";
 
@@ -31,6 +33,7 @@ export function createCommandApi(deps: CommandApiDeps): OpenAPIHono<AppEnv> {
     },
   });
   app.use(requestContext({ logger: deps.logger }));
+  app.use(contentSecurityPolicy({ imageOrigins: objectStoreOrigin(deps) }));
   mountSubmitRoute(app, deps);
   mountImageRoute(app, deps);
   mountStatusRoute(app, deps);
@@ -38,6 +41,12 @@ export function createCommandApi(deps: CommandApiDeps): OpenAPIHono<AppEnv> {
   mountRequestEventsRoute(app, deps);
   mountDocsRoutes(app, deps);
   mountHealthRoutes(app, deps);
+  mountWebRoutes(app, deps);
   answerProblems(app, deps.logger);
   return app;
+}
+
+/** The object store's origin, where image links redirect to; none for local-disk blobs. */
+function objectStoreOrigin(deps: CommandApiDeps): string[] {
+  return deps.config.S3_ENDPOINT ? [new URL(deps.config.S3_ENDPOINT).origin] : [];
 }

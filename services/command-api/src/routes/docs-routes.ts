@@ -1,10 +1,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
 import { publicBaseUrl } from "../http/public-base-url";
 
-/** /openapi.json (OpenAPI 3.1, generated from the zod schemas of the routes) and /docs (Scalar). */
+/** /openapi.json (OpenAPI 3.1, generated from the zod schemas of the routes); /docs is a web page. */
 export function mountDocsRoutes(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps): void {
   const { config } = deps;
   app.doc31("/openapi.json", (c) => ({
@@ -21,5 +20,4 @@ export function mountDocsRoutes(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps):
     // No credentials anywhere in this document: the admin API is served on its own listener.
     security: [],
   }));
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "reimagine API" }));
 }

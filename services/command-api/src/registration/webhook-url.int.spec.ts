@@ -1,0 +1,69 @@
+import { makeJpeg } from "@reimagine/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCommandApi } from "../app/create-command-api";
+import { openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
+
+const SECRET = `whsec_${Buffer.alloc(32, 9).toString("base64")}`;
+let api: TestApi;
+let jpeg: Buffer;
+beforeAll(async () => {
+  api = await openTestApi({ config: { WEBHOOK_SECRET: SECRET } });
+  jpeg = await makeJpeg(24, 24);
+});
+afterAll(() => api.cleanup());
+
+function register(webhookUrl: string, app = api.app) {
+  const form = registrationForm({ image: jpeg });
+  form.set("webhookUrl", webhookUrl);
+  return app.request("/api/v1/register", { method: "POST", body: form });
+}
+
+describe("webhookUrl at submission", () => {
+  it("stores a public http(s) URL in ImageSubmitted", async () => {
+    // An IP literal: no DNS is asked, and nothing is ever sent there by this test.
+    const res = await register("https://93.184.216.34/hooks/reimagine?x=1");
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    const [submitted] = (await api.store.readRequest(id)).events;
+    expect(submitted!.event.data).toMatchObject({ webhookUrl: "https://93.184.216.34/hooks/reimagine?x=1" });
+  });
+
+  it.each([
+    ["loopback", "http://127.0.0.1:8080/hook", /loopback, private, link-local/],
+    ["localhost by name", "http://localhost/hook", /internal/],
+    ["a private network", "http://10.1.2.3/hook", /loopback, private, link-local/],
+    [
+      "the cloud metadata service",
+      "http://169.254.169.254/latest/meta-data/",
+      /loopback, private, link-local/,
+    ],
+    ["IPv6 unique-local", "http://[fd00:ec2::254]/", /loopback, private, link-local/],
+    ["another scheme", "ftp://93.184.216.34/", /http or https/],
+    ["credentials in the URL", "https://user:pw@93.184.216.34/", /without credentials/],
+    ["not a URL", "hooks", /absolute http or https URL/],
+  ])("refuses %s with 400 and stores nothing", async (_, url, detail) => {
+    const before = (await api.events()).length;
+    const objects = (await api.objects(api.buckets.originals)).length;
+    const res = await register(url);
+    expect(res.status).toBe(400);
+    const problem = (await res.json()) as { type: string; detail: string };
+    expect(problem.type).toBe("urn:reimagine:problem:invalid-webhook-url");
+    expect(problem.detail).toMatch(detail);
+    expect((await api.events()).length).toBe(before);
+    expect((await api.objects(api.buckets.originals)).length).toBe(objects);
+  });
+
+  it("refuses any webhookUrl when WEBHOOK_SECRET is not set, and allows private ones only when told", async () => {
+    const off = createCommandApi({ ...api.deps, config: { ...api.deps.config, WEBHOOK_SECRET: undefined } });
+    const refused = await register("https://93.184.216.34/hook", off);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({
+      detail: expect.stringMatching(/WEBHOOK_SECRET is not set/),
+    });
+    const dev = createCommandApi({
+      ...api.deps,
+      config: { ...api.deps.config, WEBHOOK_ALLOW_PRIVATE: true },
+    });
+    expect((await register("http://127.0.0.1:8080/hook", dev)).status).toBe(202);
+  });
+});
