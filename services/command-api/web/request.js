@@ -43,7 +43,7 @@ function describe(message) {
     case "ImageSubmitted":
       return `Photo received (${d.width} × ${d.height}).`;
     case "CaptionProduced":
-      return `Described as “${d.caption}”.`;
+      return `Described as “${d.caption}”`;
     case "ImageGenerated":
       return "New picture painted.";
     case "UserNotified":

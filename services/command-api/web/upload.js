@@ -75,6 +75,10 @@ async function showChosen() {
   }
 }
 
+// A file that starts like an image but does not decode: no broken preview (the server will say why).
+preview.addEventListener("error", () => {
+  preview.hidden = true;
+});
 input.addEventListener("change", showChosen);
 for (const type of ["dragenter", "dragover"]) {
   zone.addEventListener(type, (event) => {
