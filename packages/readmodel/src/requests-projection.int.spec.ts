@@ -41,6 +41,7 @@ describe("the requests projection", () => {
     requestFlow("failed"),
     requestFlow("retried"),
     requestFlow("captioned"),
+    requestFlow("cancelled"),
   ];
   const log = atPositions(interleave(flows));
 
@@ -52,7 +53,7 @@ describe("the requests projection", () => {
       expect(await reader.get(id)).toEqual(foldRequest(id, events));
     }
     const statuses = await Promise.all(flows.map(async (f) => (await reader.get(f[0]!.requestId))?.status));
-    expect(statuses).toEqual(["notified", "failed", "notified", "captioned"]);
+    expect(statuses).toEqual(["notified", "failed", "notified", "captioned", "cancelled"]);
     expect(await readProjectionPosition(t.db, "requests")).toBe(log.length);
   });
 

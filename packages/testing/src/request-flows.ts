@@ -5,7 +5,7 @@ import type { Vault } from "@reimagine/vault";
 import { captionProduced, imageGenerated, imageSubmitted, newRequestId } from "./events";
 
 /** How a test request's story ends: `generated` stops where the notification is due. */
-export type FlowEnding = "captioned" | "generated" | "notified" | "failed" | "retried";
+export type FlowEnding = "captioned" | "generated" | "notified" | "failed" | "retried" | "cancelled";
 
 /** What the person asked with: their email (or its sealed form) and the caption their image got. */
 export interface FlowRequest {
@@ -17,7 +17,7 @@ export interface FlowRequest {
 /**
  * The events of one request, one second apart: submitted → captioned → generated → notified,
  * or stopping early (`captioned`, `generated`); or failing at generation (`failed`), or failing,
- * retried and then succeeding (`retried`).
+ * retried and then succeeding (`retried`); or cancelled by its owner once captioned (`cancelled`).
  */
 export function requestFlow(
   ending: FlowEnding = "notified",
@@ -39,6 +39,16 @@ export function requestFlow(
     occurredAt: at().toISOString(),
   };
   if (ending === "captioned") return [submitted, captioned];
+  if (ending === "cancelled") {
+    const cancel = newEvent(
+      "CancelRequested",
+      requestId,
+      { previousStatus: "captioned" },
+      causedBy(captioned),
+      at(),
+    );
+    return [submitted, captioned, cancel];
+  }
   const events: AnyDomainEvent[] = [submitted, captioned];
   let cause: AnyDomainEvent = captioned;
   if (ending === "failed" || ending === "retried") {

@@ -38,6 +38,17 @@ describe("reimagine CLI against a real NATS", () => {
     expect(events.map((e) => e.type)).toEqual(["ImageSubmitted", "CaptionProduced", "GenerationFailed"]);
   });
 
+  it("events and status show a cancelled request; retry refuses it", async () => {
+    const id = newRequestId();
+    await t.store.append(id, requestFlow("cancelled", id), "no_stream");
+    expect((await cli("events", id)).out).toMatch(
+      /cancel\s+CancelRequested\s+cancelled by its owner while captioned/,
+    );
+    const status = await cli("status", id, "--json");
+    expect(JSON.parse(status.out)).toMatchObject({ status: "cancelled", error: null });
+    expect((await cli("retry", id)).err).toMatch(/has not failed \(status: cancelled\)/);
+  });
+
   it("an unknown or malformed id is a one-line error and a non-zero exit", async () => {
     const unknown = await cli("events", newRequestId());
     expect(unknown.code).toBe(1);
