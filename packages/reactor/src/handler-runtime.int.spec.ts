@@ -12,6 +12,7 @@ import {
   type TestStore,
   testNatsUrl,
   waitFor,
+  waitForDeadLetters,
 } from "@reimagine/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { EventHandler, HandlerContext } from "./event-handler";
@@ -107,10 +108,7 @@ describe("HandlerRuntime on a real NATS", () => {
     await run(handler);
     const a = imageSubmitted(newRequestId());
     await t.store.append(a.requestId, [a], "no_stream");
-    const letters = await waitFor(async () => {
-      const l = await listDeadLetters(t.store);
-      return l.length === 1 ? l : null;
-    });
+    const letters = await waitForDeadLetters(t.store, 1);
     expect(letters[0]).toMatchObject({
       consumer: "test_handler",
       requestId: a.requestId,
@@ -137,10 +135,7 @@ describe("HandlerRuntime on a real NATS", () => {
     await run(handler);
     const a = imageSubmitted(newRequestId());
     await t.store.append(a.requestId, [a], "no_stream");
-    const letters = await waitFor(async () => {
-      const l = await listDeadLetters(t.store);
-      return l.length === 1 ? l : null;
-    });
+    const letters = await waitForDeadLetters(t.store, 1);
     expect(handler.exhausted).toEqual([{ id: a.id, error: "receiver down" }]);
     expect(letters[0]).toMatchObject({
       consumer: "test_handler",

@@ -1,3 +1,5 @@
+import { type DeadLetter, type JetStreamEventStore, listDeadLetters } from "@reimagine/eventstore";
+
 /** Polls a condition in a test until it holds, or fails with the last value seen. */
 export async function waitFor<T>(
   probe: () => T | Promise<T>,
@@ -11,4 +13,15 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 50));
   }
   throw new Error(`timed out waiting for ${options.what ?? "condition"} (last: ${JSON.stringify(last)})`);
+}
+
+/** Waits until the dead-letter stream holds exactly `count` letters, and returns them. */
+export function waitForDeadLetters(store: JetStreamEventStore, count: number): Promise<DeadLetter[]> {
+  return waitFor(
+    async () => {
+      const letters = await listDeadLetters(store);
+      return letters.length === count ? letters : null;
+    },
+    { what: `${count} dead letter(s)` },
+  );
 }

@@ -1,56 +1,32 @@
-import { randomBytes } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { jetstreamManager } from "@nats-io/jetstream";
-import { connect } from "@nats-io/transport-node";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { createCliContext, runCli } from "@reimagine/cli";
-import { loadConfig, silentLogger, startTelemetry, type Telemetry } from "@reimagine/platform";
+import { loadConfig, startTelemetry, type Telemetry } from "@reimagine/platform";
 import { makeJpeg, makePng, testNatsUrl, waitFor } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AllInOne, startAllInOne } from "./start-all-in-one";
+import type { AllInOne } from "./start-all-in-one";
+import { startTestAllInOne, type TestAllInOne } from "./testing/test-all-in-one";
 
 describe("the all-in-one process, end to end (offline AI, PGlite, local disk, outbox)", () => {
-  const id = randomBytes(4).toString("hex");
-  const stream = `E2E_${id.toUpperCase()}`;
-  let dataDir: string;
+  let running: TestAllInOne;
   let app: AllInOne;
+  let dataDir: string;
   let telemetry: Telemetry;
   const spans = new InMemorySpanExporter();
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), "reimagine-e2e-"));
     telemetry = await startTelemetry({
       serviceName: "e2e",
       spanProcessors: [new SimpleSpanProcessor(spans)],
     });
-    const config = loadConfig(
-      {
-        NATS_URL: testNatsUrl(),
-        NATS_STREAM: stream,
-        NATS_SUBJECT_PREFIX: `e2e${id}`,
-        DATA_DIR: dataDir,
-        PORT: 0,
-        HOST: "127.0.0.1",
-        PUBLIC_BASE_URL: "http://reimagine.test",
-        LOG_LEVEL: "silent",
-      },
-      {},
-    );
-    app = await startAllInOne(config, silentLogger);
+    running = await startTestAllInOne("e2e", { PUBLIC_BASE_URL: "http://reimagine.test" });
+    ({ app, dataDir } = running);
   });
 
   afterAll(async () => {
-    await app?.stop();
+    await running?.stop();
     await telemetry?.stop();
-    const nc = await connect({ servers: testNatsUrl() });
-    const jsm = await jetstreamManager(nc);
-    for await (const name of jsm.streams.names()) {
-      if (name.includes(stream)) await jsm.streams.delete(name);
-    }
-    await nc.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   it("takes a photo to an email with a working link, in one trace", async () => {
@@ -128,8 +104,9 @@ describe("the all-in-one process, end to end (offline AI, PGlite, local disk, ou
     await writeFile(photo, await makePng(64, 64, { r: 10, g: 200, b: 90 }));
     const out: string[] = [];
     const err: string[] = [];
+    const { NATS_STREAM, NATS_SUBJECT_PREFIX } = running.config;
     const config = loadConfig(
-      { NATS_URL: testNatsUrl(), NATS_STREAM: stream, NATS_SUBJECT_PREFIX: `e2e${id}`, DATA_DIR: dataDir },
+      { NATS_URL: testNatsUrl(), NATS_STREAM, NATS_SUBJECT_PREFIX, DATA_DIR: dataDir },
       {},
     );
     const code = await runCli(

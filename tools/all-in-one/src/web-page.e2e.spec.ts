@@ -1,16 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { jetstreamManager } from "@nats-io/jetstream";
-import { connect } from "@nats-io/transport-node";
-import { loadConfig, silentLogger } from "@reimagine/platform";
-import { makeJpeg, makePng, testNatsUrl } from "@reimagine/testing";
+import { makeJpeg, makePng } from "@reimagine/testing";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AllInOne, startAllInOne } from "./start-all-in-one";
+import type { AllInOne } from "./start-all-in-one";
+import { startTestAllInOne, type TestAllInOne } from "./testing/test-all-in-one";
 
 /** Debian's Chromium, installed by .ci/run. */
 const CHROMIUM = "/usr/bin/chromium";
@@ -22,9 +19,7 @@ type Img = { complete: boolean; naturalWidth: number };
 const skip = !existsSync(CHROMIUM) && !process.env.CI;
 
 describe.skipIf(skip)("the web page in headless Chromium, against the all-in-one (offline AI)", () => {
-  const id = randomBytes(4).toString("hex");
-  const stream = `WEB_${id.toUpperCase()}`;
-  let dataDir: string;
+  let running: TestAllInOne;
   let app: AllInOne;
   let browser: Browser;
   /** Console errors and CSP violations of every page: there must be none. */
@@ -33,20 +28,8 @@ describe.skipIf(skip)("the web page in headless Chromium, against the all-in-one
   beforeAll(async () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`).toBe(true);
     await mkdir(OUT, { recursive: true });
-    dataDir = await mkdtemp(join(tmpdir(), "reimagine-web-"));
-    const config = loadConfig(
-      {
-        NATS_URL: testNatsUrl(),
-        NATS_STREAM: stream,
-        NATS_SUBJECT_PREFIX: `web${id}`,
-        DATA_DIR: dataDir,
-        PORT: 0,
-        HOST: "127.0.0.1",
-        LOG_LEVEL: "silent",
-      },
-      {},
-    );
-    app = await startAllInOne(config, silentLogger);
+    running = await startTestAllInOne("web");
+    app = running.app;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -64,14 +47,7 @@ describe.skipIf(skip)("the web page in headless Chromium, against the all-in-one
 
   afterAll(async () => {
     await browser?.close();
-    await app?.stop();
-    const nc = await connect({ servers: testNatsUrl() });
-    const jsm = await jetstreamManager(nc);
-    for await (const name of jsm.streams.names()) {
-      if (name.includes(stream)) await jsm.streams.delete(name);
-    }
-    await nc.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   async function openPage(path: string): Promise<Page> {

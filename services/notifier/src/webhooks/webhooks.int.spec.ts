@@ -9,6 +9,7 @@ import {
   type TestStore,
   type WebhookReceiver,
   waitFor,
+  waitForDeadLetters,
 } from "@reimagine/testing";
 import { Webhook } from "standardwebhooks";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -150,10 +151,7 @@ describe("webhooks (real NATS JetStream, a real HTTP receiver)", () => {
       httpStatus: 500,
       reason: "the receiver answered HTTP 500",
     });
-    const [letter] = await waitFor(async () => {
-      const letters = await listDeadLetters(t.store);
-      return letters.length === 1 ? letters : null;
-    });
+    const [letter] = await waitForDeadLetters(t.store, 1);
     expect(letter).toMatchObject({ consumer: "webhooks", requestId: id, eventType: "UserNotified" });
     expect(receiver.received).toHaveLength(MAX_ATTEMPTS);
 
