@@ -1,5 +1,5 @@
 import { type Captioner, createCaptioner, startCaptionHandler } from "@reimagine/caption-handler";
-import { createCommandApi, InMemoryIdempotencyStore } from "@reimagine/command-api";
+import { createCommandApi, createInMemoryIdempotencyStore } from "@reimagine/command-api";
 import { MemoryReader } from "@reimagine/command-api/testing";
 import { type AnyDomainEvent, causedBy, newEvent, RegisterResponse } from "@reimagine/contracts";
 import {
@@ -86,7 +86,7 @@ describe("cancel in the middle of the pipeline (real NATS, S3 and SMTP; offline 
       store: h.store,
       blobs: h.blobs,
       reader: new MemoryReader(),
-      idempotency: new InMemoryIdempotencyStore(),
+      idempotency: createInMemoryIdempotencyStore(),
       logger: silentLogger,
     });
 

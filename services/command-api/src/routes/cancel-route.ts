@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { CancelRequestBody } from "@reimagine/contracts";
+import { CancelRequestBody, openApiPath, ROUTES } from "@reimagine/contracts";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
 import { cancelRequest } from "../cancel/cancel-request";
@@ -9,11 +9,11 @@ import { publicBaseUrl } from "../http/public-base-url";
 import { toStatusResponse } from "../status/to-status-response";
 import { problemResponses, RequestIdParams, RequestStatusSchema } from "./openapi-schemas";
 
-const PATH = "/api/v1/request/:id/cancel";
+const PATH = ROUTES.requestCancel;
 
 const route = createRoute({
   method: "post",
-  path: "/api/v1/request/{id}/cancel",
+  path: openApiPath(PATH),
   summary: "Cancel a request",
   description:
     "Stops a request that is still in progress: the stages not done yet are skipped and no email is sent. " +

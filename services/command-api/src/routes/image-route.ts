@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { BlobNotFoundError } from "@reimagine/blobs";
+import { openApiPath, ROUTES } from "@reimagine/contracts";
 import type { Context } from "hono";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
@@ -16,7 +17,7 @@ export const PRESIGNED_URL_SECONDS = 300;
 const IMAGES = {
   generated: {
     operationId: "getGeneratedImage",
-    path: "/api/v1/request/{id}/image",
+    route: ROUTES.requestImage,
     summary: "The generated image",
     description:
       "The link in the email; it never expires. Redirects to a fresh presigned URL (valid 5 minutes) " +
@@ -25,7 +26,7 @@ const IMAGES = {
   },
   original: {
     operationId: "getOriginalImage",
-    path: "/api/v1/request/{id}/original",
+    route: ROUTES.requestOriginal,
     summary: "The uploaded original",
     description:
       "The photo as it was submitted (the request page shows it next to the generated image). Like the " +
@@ -37,7 +38,7 @@ const IMAGES = {
 const imageRoute = (which: keyof typeof IMAGES) =>
   createRoute({
     method: "get",
-    path: IMAGES[which].path,
+    path: openApiPath(IMAGES[which].route),
     operationId: IMAGES[which].operationId,
     ...PUBLIC,
     summary: IMAGES[which].summary,
@@ -95,8 +96,8 @@ export function mountImageRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps):
     const original = { bucket: deps.config.S3_BUCKET_ORIGINALS, key, requestId: id, what: "original" };
     return serveImage(c, deps, original, found.state.originalContentType);
   });
-  app.all("/api/v1/request/:id/image", methodNotAllowed(["GET", "HEAD"]));
-  app.all("/api/v1/request/:id/original", methodNotAllowed(["GET", "HEAD"]));
+  app.all(ROUTES.requestImage, methodNotAllowed(["GET", "HEAD"]));
+  app.all(ROUTES.requestOriginal, methodNotAllowed(["GET", "HEAD"]));
 }
 
 /** Redirects to a presigned URL of the object, or streams it with its image type (HEAD: headers only). */

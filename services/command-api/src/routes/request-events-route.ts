@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { foldRequest, isFinished, RequestEventMessage } from "@reimagine/contracts";
+import { foldRequest, isFinished, openApiPath, RequestEventMessage, ROUTES } from "@reimagine/contracts";
 import { streamSSE } from "hono/streaming";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
@@ -11,7 +11,7 @@ import { relayRequestEvents } from "../live/relay-request-events";
 import { StreamSlots } from "../live/stream-slots";
 import { problemResponses, RequestIdParams } from "./openapi-schemas";
 
-const PATH = "/api/v1/request/:id/events";
+const PATH = ROUTES.requestEvents;
 /** Longest one stream stays open before the client is made to resume (and its consumer renewed). */
 const MAX_STREAM_MS = 30 * 60_000;
 
@@ -19,7 +19,7 @@ const RequestEventSchema = z.object(RequestEventMessage.shape).openapi("RequestE
 
 const route = createRoute({
   method: "get",
-  path: "/api/v1/request/{id}/events",
+  path: openApiPath(PATH),
   summary: "Follow a request live (server-sent events)",
   description:
     "A `text/event-stream` read from the event log: one event per domain event, in order, with `id` = its " +

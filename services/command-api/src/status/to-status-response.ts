@@ -14,7 +14,7 @@ export const statusPath = (requestId: string): string => routeOf(ROUTES.request,
 export const imagePath = (requestId: string): string => routeOf(ROUTES.requestImage, requestId);
 
 /** The path of a request's original photo. */
-export const originalPath = (requestId: string): string => `${statusPath(requestId)}/original`;
+export const originalPath = (requestId: string): string => routeOf(ROUTES.requestOriginal, requestId);
 
 /**
 /**

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { RequestId } from "@reimagine/contracts";
+import { RequestId, ROUTES } from "@reimagine/contracts";
 import type { Context } from "hono";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
@@ -36,7 +36,7 @@ export function mountWebRoutes(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps): 
   app.get("/", async function uploadPageRoute(c) {
     return send(c, await uploadPage());
   });
-  app.get("/r/:id", async function requestPageRoute(c) {
+  app.get(ROUTES.requestPage, async function requestPageRoute(c) {
     if (!RequestId.safeParse(c.req.param("id")).success) {
       throw new ProblemError("invalid-request-id", "the request id must be a UUID");
     }
