@@ -315,7 +315,10 @@ describe("docs and probes", () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       "/api/v1/register",
       "/api/v1/request/{id}",
+      "/api/v1/request/{id}/cancel",
+      "/api/v1/request/{id}/events",
       "/api/v1/request/{id}/image",
+      "/api/v1/request/{id}/original",
     ]);
     expect(Object.keys(doc.paths["/api/v1/register"]!.post!.responses).sort()).toEqual(
       ["202", "400", "405", "408", "413", "415", "422", "429", "500", "503"].sort(),
@@ -334,8 +337,10 @@ describe("docs and probes", () => {
       expect.arrayContaining(["Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"]),
     );
     expect(Object.keys(doc.components.schemas).sort()).toEqual([
+      "CancelRequest",
       "Problem",
       "RegisterResponse",
+      "RequestEvent",
       "RequestStatus",
     ]);
     // the status says which model and provider made the caption and the image
@@ -343,13 +348,17 @@ describe("docs and probes", () => {
     for (const field of ["captionedBy", "generatedBy"]) expect(status).toContain(`"${field}"`);
     expect(status).toContain("The model that made the caption");
     expect(status).toContain('\\"offline\\" (the demo mode');
+    expect(Object.keys(doc.paths["/api/v1/request/{id}/events"]!.get!.responses).sort()).toEqual(
+      ["200", "204", "400", "404", "429", "503"].sort(),
+    );
   });
 
   it("serves the interactive reference at /docs", async () => {
     const res = await api.app.request("/docs");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/html");
-    expect(await res.text()).toContain("/openapi.json");
+    expect(await res.text()).toContain('src="/assets/docs.js"');
+    expect(await (await api.app.request("/assets/docs.js")).text()).toContain('url: "/openapi.json"');
   });
 
   it("is alive and ready when NATS, S3 and the read model answer, and degraded (still ready) without the read model", async () => {

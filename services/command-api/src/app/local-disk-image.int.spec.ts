@@ -51,6 +51,7 @@ describe("images on local disk (the all-in-one default)", () => {
     expect(image.headers.get("content-length")).toBe(String(png.length));
     expect(image.headers.get("cache-control")).toBe("public, max-age=300");
     expect(image.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(image.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
     expect(Buffer.from(await image.arrayBuffer()).equals(png)).toBe(true);
 
     const head = await app.request(`/api/v1/request/${id}/image`, { method: "HEAD" });

@@ -112,6 +112,8 @@ async function serveImage(
   }: { bucket: string; key: string; requestId: string; what?: string },
   contentType: string | null,
 ) {
+  // Shared links: another site (or a webhook receiver's page) may show the image.
+  c.header("cross-origin-resource-policy", "cross-origin");
   const url = await deps.blobs.presignedGetUrl(bucket, key, PRESIGNED_URL_SECONDS);
   if (url) {
     // Each visit gets a fresh URL, so the redirect itself must not be reused past its expiry.
@@ -135,6 +137,7 @@ async function serveImage(
     "content-length": String(object.size),
     "cache-control": "public, max-age=300",
     "x-content-type-options": "nosniff",
+    "cross-origin-resource-policy": "cross-origin",
   };
   if (c.req.method === "HEAD") {
     object.body.destroy();

@@ -32,5 +32,7 @@ export function contentSecurityPolicy({
     permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
     // HSTS belongs to whoever terminates TLS; on plain http (local use) it would only confuse.
     strictTransportSecurity: false,
+    // A route may set its own value of a header (the images allow cross-origin embedding).
+    overwrite: false,
   });
 }
