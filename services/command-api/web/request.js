@@ -20,6 +20,7 @@ const STAGE_WORDS = {
   notification: "We could not send the email",
 };
 const FINISHED = new Set(["notified", "failed", "cancelled"]);
+const STAGE_FAILURES = new Set(["CaptionFailed", "GenerationFailed", "NotificationFailed"]);
 const EVENT_TYPES = [
   "ImageSubmitted",
   "CaptionProduced",
@@ -29,6 +30,8 @@ const EVENT_TYPES = [
   "GenerationFailed",
   "NotificationFailed",
   "RetryRequested",
+  "FailureNotified",
+  "FailureNotificationFailed",
   "CancelRequested",
   "WebhookDelivered",
   "WebhookFailed",
@@ -54,6 +57,10 @@ function describe(message) {
       return `${STAGE_WORDS[d.stage]} after ${d.attempts} ${d.attempts === 1 ? "try" : "tries"}: ${d.reason}`;
     case "RetryRequested":
       return `An operator asked to try the ${d.stage} again.`;
+    case "FailureNotified":
+      return `We emailed an address at ${d.recipientDomain} that the request stopped.`;
+    case "FailureNotificationFailed":
+      return `We could not email you that the request stopped: ${d.reason}`;
     case "CancelRequested":
       return "Cancelled.";
     case "WebhookDelivered":
@@ -118,7 +125,7 @@ function apply(message) {
     showGenerated(d.generatedImageUrl, $("caption").dataset.caption);
     $("generation-model").textContent = `by ${modelLine(d.model, d.provider)}`;
   }
-  if (message.type.endsWith("Failed") && d.stage) {
+  if (STAGE_FAILURES.has(message.type)) {
     showFailure({ stage: d.stage, message: d.reason, attempts: d.attempts });
   }
   if (message.type === "RetryRequested") $("problem").hidden = true;

@@ -59,6 +59,10 @@ function publicData(event: AnyDomainEvent, baseUrl: string): Record<string, unkn
     }
     case "RetryRequested":
       return { stage: event.data.stage };
+    case "FailureNotified":
+      return { failedStage: event.data.stage, recipientDomain: event.data.recipientDomain };
+    case "FailureNotificationFailed":
+      return { failedStage: event.data.stage, reason: event.data.reason, attempts: event.data.attempts };
     case "CancelRequested":
       return { previousStatus: event.data.previousStatus };
     case "WebhookDelivered": {

@@ -64,7 +64,6 @@ export function webhookMessage(
   if (!type) throw new Error(`${trigger.event.type} does not trigger a webhook`);
   const upTo = history.events.filter((s) => s.position <= trigger.position).map((s) => s.event);
   const state = foldRequest(trigger.event.requestId, upTo);
-  const generated = upTo.findLast((e) => e.type === "ImageGenerated");
   const links = requestLinks(publicBaseUrl, state.requestId);
   return {
     type,
@@ -75,8 +74,8 @@ export function webhookMessage(
       caption: state.caption,
       captionModel: state.captionModel,
       captionProvider: state.captionProvider,
-      generationModel: generated?.data.model ?? null,
-      generationProvider: generated?.data.provider ?? null,
+      generationModel: state.generationModel,
+      generationProvider: state.generationProvider,
       generatedImageUrl: state.generatedImageKey ? links.imageUrl : null,
       pageUrl: links.pageUrl,
       statusUrl: links.statusUrl,
