@@ -91,6 +91,11 @@ function setStatus(next) {
 
 function showGenerated(url, caption) {
   const image = $("generated");
+  // one more try if the first load fails (a stream may announce the image a moment before a
+  // server behind a load balancer can serve it)
+  image.addEventListener("error", () => setTimeout(() => (image.src = `${url}?retry=1`), 1000), {
+    once: true,
+  });
   image.alt = caption ? `Painted from the description “${caption}”` : "The reimagined version";
   image.src = url;
   image.hidden = false;

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { BlobNotFoundError } from "@reimagine/blobs";
-import { openApiPath, ROUTES } from "@reimagine/contracts";
+import { openApiPath, type RequestState, ROUTES } from "@reimagine/contracts";
 import type { Context } from "hono";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
@@ -74,7 +74,8 @@ export function mountImageRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps):
   app.openAPIRegistry.registerPath(headOf(imageRoute("original")));
   app.openapi(imageRoute("generated"), async function requestImage(c) {
     const { id } = c.req.valid("param");
-    const found = await readRequestState({ ...deps, logger: c.var.log }, id);
+    const hasImage = (state: RequestState) => state.generatedImageKey !== null;
+    const found = await readRequestState({ ...deps, logger: c.var.log }, id, hasImage);
     if (!found) throw new ProblemError("unknown-request", `there is no request ${id}`);
     const { generatedImageKey: key, generatedContentType, status } = found.state;
     if (!key) {
