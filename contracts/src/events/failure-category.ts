@@ -56,3 +56,17 @@ export function failureCategoryOf(stage: Stage, facts: FailureFacts): FailureCat
   if (status === null) return "internal";
   return status === 429 || status >= 500 ? "model-unavailable" : "model-refused";
 }
+
+/**
+ * A failure as the public sees it (the status, the event stream, webhooks): its stage, category,
+ * the category's safe sentence and the attempts; never the recorded reason.
+ */
+export function publicFailure(failure: {
+  stage: Stage;
+  category?: FailureCategory | undefined;
+  attempts: number;
+}): { stage: Stage; category: FailureCategory; message: string; attempts: number } {
+  // A failure recorded before categories existed has none: judged from what is known.
+  const category = failure.category ?? failureCategoryOf(failure.stage, {});
+  return { stage: failure.stage, category, message: FAILURE_SENTENCES[category], attempts: failure.attempts };
+}

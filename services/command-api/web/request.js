@@ -54,19 +54,19 @@ function describe(message) {
     case "CaptionFailed":
     case "GenerationFailed":
     case "NotificationFailed":
-      return `${STAGE_WORDS[d.stage]} after ${d.attempts} ${d.attempts === 1 ? "try" : "tries"}: ${d.reason}`;
+      return `${STAGE_WORDS[d.stage]} after ${d.attempts} ${d.attempts === 1 ? "try" : "tries"}: ${d.message}`;
     case "RetryRequested":
       return `An operator asked to try the ${d.stage} again.`;
     case "FailureNotified":
       return `We emailed an address at ${d.recipientDomain} that the request stopped.`;
     case "FailureNotificationFailed":
-      return `We could not email you that the request stopped: ${d.reason}`;
+      return "We could not email you that the request stopped.";
     case "CancelRequested":
       return "Cancelled.";
     case "WebhookDelivered":
       return `Your server was told (${d.webhookType}, HTTP ${d.httpStatus}).`;
     case "WebhookFailed":
-      return `Your server could not be told (${d.webhookType}): ${d.reason}`;
+      return `Your server could not be told (${d.webhookType}${d.httpStatus ? `, HTTP ${d.httpStatus}` : ""}).`;
     default:
       return message.type;
   }
@@ -131,7 +131,7 @@ function apply(message) {
     $("generation-model").textContent = `by ${modelLine(d.model, d.provider)}`;
   }
   if (STAGE_FAILURES.has(message.type)) {
-    showFailure({ stage: d.stage, message: d.reason, attempts: d.attempts });
+    showFailure(d);
   }
   if (message.type === "RetryRequested") $("problem").hidden = true;
   setStatus(message.status);

@@ -1,10 +1,12 @@
 import type { AnyDomainEvent, RequestEventMessage, RequestState } from "@reimagine/contracts";
+import { failureCategoryOf, publicFailure } from "@reimagine/contracts";
 import { imagePath, originalPath } from "../status/to-status-response";
 
 /**
  * One event as the public may see it, with the request's status after it. Holding the request id
  * lets anyone read this, so it leaves out the email (UserNotified keeps only the domain it has),
- * the webhook URL, the cancel token's hash, blob keys and message ids.
+ * the webhook URL, the cancel token's hash, blob keys, message ids and the recorded reasons of
+ * failures (a failure is its category and that category's safe sentence, as on the status).
  */
 export function toPublicEvent(
   stored: { event: AnyDomainEvent; position: number },
@@ -55,14 +57,16 @@ function publicData(event: AnyDomainEvent, baseUrl: string): Record<string, unkn
           : event.type === "GenerationFailed"
             ? "generation"
             : "notification";
-      return { stage, reason: event.data.reason, attempts: event.data.attempts };
+      // as the status shows it: the category's safe sentence, never the recorded reason
+      const { attempts } = event.data;
+      return publicFailure({ stage, category: failureCategoryOf(stage, event.data), attempts });
     }
     case "RetryRequested":
       return { stage: event.data.stage };
     case "FailureNotified":
       return { failedStage: event.data.stage, recipientDomain: event.data.recipientDomain };
     case "FailureNotificationFailed":
-      return { failedStage: event.data.stage, reason: event.data.reason, attempts: event.data.attempts };
+      return { failedStage: event.data.stage, attempts: event.data.attempts };
     case "CancelRequested":
       return { previousStatus: event.data.previousStatus };
     case "WebhookDelivered": {
@@ -70,8 +74,9 @@ function publicData(event: AnyDomainEvent, baseUrl: string): Record<string, unkn
       return { webhookType, httpStatus, attempts };
     }
     case "WebhookFailed": {
-      const { webhookType, httpStatus, attempts, reason } = event.data;
-      return { webhookType, httpStatus, attempts, reason };
+      // the reason may name the webhook's host, which is the submitter's business only
+      const { webhookType, httpStatus, attempts } = event.data;
+      return { webhookType, httpStatus, attempts };
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { AnyDomainEvent } from "@reimagine/contracts";
-import { RequestEventMessage } from "@reimagine/contracts";
+import { FAILURE_SENTENCES, RequestEventMessage } from "@reimagine/contracts";
 import { newRequestId, requestFlow, waitFor } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningCommandApi, startCommandApi } from "../app/start-command-api";
@@ -116,10 +116,14 @@ describe("GET /api/v1/request/:id/events", () => {
     const ended = await open(failed);
     await ended.closed();
     expect(JSON.parse(ended.events.at(-1)!.data)).toEqual({ status: "failed" });
-    expect(dataOf(ended).at(-1)!.data).toMatchObject({
+    // the failure as the status shows it: its category's sentence, never the recorded reason
+    expect(dataOf(ended).at(-1)!.data).toEqual({
       stage: "generation",
-      reason: "HTTP 503 model loading",
+      category: "model-unavailable",
+      message: FAILURE_SENTENCES["model-unavailable"],
+      attempts: 6,
     });
+    expect(ended.events.map((e) => e.data).join("\n")).not.toContain("HTTP 503 model loading");
   });
 
   it("sends heartbeats while nothing happens", async () => {

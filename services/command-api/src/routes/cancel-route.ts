@@ -7,13 +7,15 @@ import { methodNotAllowed } from "../http/method-not-allowed";
 import { ProblemError } from "../http/problem-error";
 import { publicBaseUrl } from "../http/public-base-url";
 import { toStatusResponse } from "../status/to-status-response";
-import { problemResponses, RequestIdParams, RequestStatusSchema } from "./openapi-schemas";
+import { PUBLIC, problemResponses, RequestIdParams, RequestStatusSchema } from "./openapi-schemas";
 
 const PATH = ROUTES.requestCancel;
 
 const route = createRoute({
   method: "post",
   path: openApiPath(PATH),
+  operationId: "cancelRequest",
+  ...PUBLIC,
   summary: "Cancel a request",
   description:
     "Stops a request that is still in progress: the stages not done yet are skipped and no email is sent. " +
@@ -70,7 +72,7 @@ export function mountCancelRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps)
     }
     const state = await cancelRequest(deps.store, id.data, parsed.data.cancelToken);
     c.var.log.info({ requestId: id.data }, "request cancelled");
-    const base = publicBaseUrl(c, { publicBaseUrl: config.PUBLIC_BASE_URL, trustProxy: config.TRUST_PROXY });
+    const base = publicBaseUrl(c, config);
     c.header("cache-control", "no-store");
     return c.json(toStatusResponse(state, base), 200);
   });

@@ -9,7 +9,7 @@ import { ProblemError } from "../http/problem-error";
 import { publicBaseUrl } from "../http/public-base-url";
 import { relayRequestEvents } from "../live/relay-request-events";
 import { StreamSlots } from "../live/stream-slots";
-import { problemResponses, RequestIdParams } from "./openapi-schemas";
+import { PUBLIC, problemResponses, RequestIdParams } from "./openapi-schemas";
 
 const PATH = ROUTES.requestEvents;
 /** Longest one stream stays open before the client is made to resume (and its consumer renewed). */
@@ -20,6 +20,8 @@ const RequestEventSchema = z.object(RequestEventMessage.shape).openapi("RequestE
 const route = createRoute({
   method: "get",
   path: openApiPath(PATH),
+  operationId: "followRequestEvents",
+  ...PUBLIC,
   summary: "Follow a request live (server-sent events)",
   description:
     "A `text/event-stream` read from the event log: one event per domain event, in order, with `id` = its " +
@@ -101,10 +103,7 @@ export function mountRequestEventsRoute(app: OpenAPIHono<AppEnv>, deps: CommandA
       release();
       throw err;
     }
-    const baseUrl = publicBaseUrl(c, {
-      publicBaseUrl: config.PUBLIC_BASE_URL,
-      trustProxy: config.TRUST_PROXY,
-    });
+    const baseUrl = publicBaseUrl(c, config);
     // Proxies such as nginx buffer responses unless told otherwise; an event stream must flow.
     c.header("x-accel-buffering", "no");
     return streamSSE(c, (stream) =>

@@ -1,11 +1,5 @@
 import type { ModelProvenance, RequestStatusResponse } from "@reimagine/contracts";
-import {
-  FAILURE_SENTENCES,
-  failureCategoryOf,
-  type RequestState,
-  ROUTES,
-  routeOf,
-} from "@reimagine/contracts";
+import { publicFailure, type RequestState, ROUTES, routeOf } from "@reimagine/contracts";
 
 /** The path of a request's status, relative to the API's base URL. */
 export const statusPath = (requestId: string): string => routeOf(ROUTES.request, requestId);
@@ -39,7 +33,7 @@ export function toStatusResponse(
     generatedBy: provenance(state.generatedImageKey, state.generationModel, state.generationProvider),
     imageExpiredAt: state.imagesExpiredAt,
     erasedAt: state.erasedAt,
-    error: state.error ? publicError(state.error) : null,
+    error: state.error ? publicFailure(state.error) : null,
     createdAt,
     updatedAt: state.updatedAt ?? createdAt,
     history: state.history.map((h) => ({ type: h.type, at: h.at })),
@@ -54,10 +48,4 @@ function provenance(
 ): ModelProvenance | null {
   if (result === null) return null;
   return { model: model ?? "unknown", provider: provider ?? "unknown" };
-}
-
-function publicError(error: NonNullable<RequestState["error"]>): NonNullable<RequestStatusResponse["error"]> {
-  // A read-model row written before categories existed has none: judged from what it has.
-  const category = error.category ?? failureCategoryOf(error.stage, {});
-  return { stage: error.stage, category, message: FAILURE_SENTENCES[category], attempts: error.attempts };
 }

@@ -1,6 +1,8 @@
 import {
   type AnyDomainEvent,
+  type FailureCategory,
   foldRequest,
+  publicFailure,
   type RequestStatusName,
   type WebhookEventType,
 } from "@reimagine/contracts";
@@ -44,7 +46,8 @@ export interface WebhookMessage {
     /** The request's page (/r/<id>) and its status as JSON. */
     pageUrl: string;
     statusUrl: string;
-    error: { stage: string; message: string; attempts: number } | null;
+    /** As the public status shows it: the category and its safe sentence, never the recorded reason. */
+    error: { stage: string; category: FailureCategory; message: string; attempts: number } | null;
     createdAt: string | null;
     updatedAt: string | null;
   };
@@ -79,7 +82,7 @@ export function webhookMessage(
       generatedImageUrl: state.generatedImageKey ? links.imageUrl : null,
       pageUrl: links.pageUrl,
       statusUrl: links.statusUrl,
-      error: state.error,
+      error: state.error ? publicFailure(state.error) : null,
       createdAt: state.createdAt,
       updatedAt: state.updatedAt,
     },

@@ -1,4 +1,4 @@
-import type { AnyDomainEvent, DomainEvent } from "@reimagine/contracts";
+import { type AnyDomainEvent, type DomainEvent, FAILURE_SENTENCES } from "@reimagine/contracts";
 import { listDeadLetters, requeueDeadLetter } from "@reimagine/eventstore";
 import { type Config, loadConfig, type Stoppable, silentLogger } from "@reimagine/platform";
 import {
@@ -134,7 +134,14 @@ describe("webhooks (real NATS JetStream, a real HTTP receiver)", () => {
       new Webhook(SECRET).verify(r.body, r.headers as Record<string, string>);
     expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({
       type: "request.failed",
-      data: { status: "failed", error: { stage: "generation", message: "HTTP 503 model loading" } },
+      data: {
+        status: "failed",
+        error: {
+          stage: "generation",
+          category: "model-unavailable",
+          message: FAILURE_SENTENCES["model-unavailable"],
+        },
+      },
     });
     expect(delivered.data).toMatchObject({ webhookType: "request.failed", attempts: 3, httpStatus: 200 });
   });
