@@ -120,14 +120,15 @@ function apply(message) {
   item.append(time, " ", text);
   $("timeline").append(item);
   const d = message.data;
-  if (message.type === "ImageSubmitted") showOriginal(d.originalImageUrl);
+  // the images from this very origin (the absolute links in the data are for API clients)
+  if (message.type === "ImageSubmitted") showOriginal(`${api}/original`);
   if (message.type === "CaptionProduced") {
     $("caption").textContent = d.caption;
     $("caption").dataset.caption = d.caption;
     $("caption-model").textContent = `Described by ${modelLine(d.model, d.provider)}.`;
   }
   if (message.type === "ImageGenerated") {
-    showGenerated(d.generatedImageUrl, $("caption").dataset.caption);
+    showGenerated(`${api}/image`, $("caption").dataset.caption);
     $("generation-model").textContent = `by ${modelLine(d.model, d.provider)}`;
   }
   if (STAGE_FAILURES.has(message.type)) {

@@ -349,7 +349,7 @@ describe("docs and probes", () => {
     expect(status).toContain("The model that made the caption");
     expect(status).toContain('\\"offline\\" (the demo mode');
     expect(Object.keys(doc.paths["/api/v1/request/{id}/events"]!.get!.responses).sort()).toEqual(
-      ["200", "204", "400", "404", "429", "503"].sort(),
+      ["200", "204", "400", "404", "405", "429", "500", "503"].sort(),
     );
   });
 
