@@ -13,13 +13,14 @@ const STATUS_WORDS = {
   notified: ["Done", "The new picture is ready and the email was sent."],
   failed: ["Failed", "This request stopped; see why below."],
   cancelled: ["Cancelled", "This request was cancelled. Nothing more will happen."],
+  erased: ["Erased", "The personal data and images of this request were erased."],
 };
 const STAGE_WORDS = {
   caption: "We could not describe your photo",
   generation: "We could not paint the new picture",
   notification: "We could not send the email",
 };
-const FINISHED = new Set(["notified", "failed", "cancelled"]);
+const FINISHED = new Set(["notified", "failed", "cancelled", "erased"]);
 const STAGE_FAILURES = new Set(["CaptionFailed", "GenerationFailed", "NotificationFailed"]);
 const EVENT_TYPES = [
   "ImageSubmitted",
@@ -33,6 +34,8 @@ const EVENT_TYPES = [
   "FailureNotified",
   "FailureNotificationFailed",
   "CancelRequested",
+  "ErasureCompleted",
+  "ImagesExpired",
   "WebhookDelivered",
   "WebhookFailed",
 ];
@@ -63,6 +66,10 @@ function describe(message) {
       return "We could not email you that the request stopped.";
     case "CancelRequested":
       return "Cancelled.";
+    case "ErasureCompleted":
+      return "Personal data and images erased.";
+    case "ImagesExpired":
+      return `Images removed after ${d.retentionDays} days, as the retention period says.`;
     case "WebhookDelivered":
       return `Your server was told (${d.webhookType}, HTTP ${d.httpStatus}).`;
     case "WebhookFailed":

@@ -12,11 +12,12 @@ import { type Config, type Stoppable, silentLogger } from "@reimagine/platform";
 import {
   makeJpeg,
   openStageHarness,
-  requestFlow,
   type SmtpSink,
   type StageHarness,
+  sealedRequestFlow,
   startSmtpSink,
 } from "@reimagine/testing";
+import { openVault, type Vault } from "@reimagine/vault";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 /** A point a stage's work stops at until the test lets it go on. */
@@ -48,8 +49,10 @@ describe("cancel in the middle of the pipeline (real NATS, S3 and SMTP; offline 
   let h: StageHarness;
   let sink: SmtpSink;
   let config: Config;
+  let vault: Vault;
   beforeEach(async () => {
     h = await openStageHarness();
+    vault = await openVault(h.store, { replicas: 1 });
     sink = await startSmtpSink();
     config = h.configWith({
       HF_TOKEN: undefined,
@@ -74,7 +77,9 @@ describe("cancel in the middle of the pipeline (real NATS, S3 and SMTP; offline 
     const parts = {
       caption: h.track(await startCaptionHandler({ ...deps, captioner })),
       generation: h.track(await startGenerationHandler({ ...deps, generator })),
-      notifier: h.track(await startNotifier({ store: h.store, transport, config, logger: silentLogger })),
+      notifier: h.track(
+        await startNotifier({ store: h.store, vault, transport, config, logger: silentLogger }),
+      ),
     };
     h.track({ name: "mail transport", stop: () => transport.close() });
     return parts;
@@ -87,6 +92,7 @@ describe("cancel in the middle of the pipeline (real NATS, S3 and SMTP; offline 
       blobs: h.blobs,
       reader: new MemoryReader(),
       idempotency: createInMemoryIdempotencyStore(),
+      vault,
       logger: silentLogger,
     });
 
@@ -158,7 +164,7 @@ describe("cancel in the middle of the pipeline (real NATS, S3 and SMTP; offline 
   });
 
   it("after the image, before the email: the notifier sends nothing for the cancelled request", async () => {
-    const cancelled = requestFlow("generated");
+    const cancelled = await sealedRequestFlow(vault, "generated");
     const generated = cancelled.at(-1)!;
     const cancel = newEvent(
       "CancelRequested",
@@ -168,7 +174,7 @@ describe("cancel in the middle of the pipeline (real NATS, S3 and SMTP; offline 
     ) as AnyDomainEvent;
     await h.store.append(generated.requestId, [...cancelled, cancel], "no_stream");
     // a request behind it in the log, whose email shows the notifier got past the cancelled one
-    const other = requestFlow("generated");
+    const other = await sealedRequestFlow(vault, "generated");
     await h.store.append(other[0]!.requestId, other, "no_stream");
     // started after the appends: a multi-event append is not atomic on JetStream, and a notifier
     // running meanwhile could read the request between its ImageGenerated and its cancel

@@ -40,7 +40,8 @@ describe("reimagine CLI against a real NATS", () => {
 
   it("events and status show a cancelled request; retry refuses it", async () => {
     const id = newRequestId();
-    await t.store.append(id, requestFlow("cancelled", id), "no_stream");
+    const vault = await openVault(t.store, { replicas: 1 });
+    await t.store.append(id, await sealedRequestFlow(vault, "cancelled", id), "no_stream");
     expect((await cli("events", id)).out).toMatch(
       /cancel\s+CancelRequested\s+cancelled by its owner while captioned/,
     );

@@ -69,6 +69,11 @@ function publicData(event: AnyDomainEvent, baseUrl: string): Record<string, unkn
       return { failedStage: event.data.stage, attempts: event.data.attempts };
     case "CancelRequested":
       return { previousStatus: event.data.previousStatus };
+    case "ErasureCompleted":
+      // who asked and which objects went are for operators
+      return {};
+    case "ImagesExpired":
+      return { retentionDays: event.data.retentionDays };
     case "WebhookDelivered": {
       const { webhookType, httpStatus, attempts } = event.data;
       return { webhookType, httpStatus, attempts };

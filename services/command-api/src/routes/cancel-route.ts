@@ -6,6 +6,7 @@ import { cancelRequest } from "../cancel/cancel-request";
 import { methodNotAllowed } from "../http/method-not-allowed";
 import { ProblemError } from "../http/problem-error";
 import { publicBaseUrl } from "../http/public-base-url";
+import { shownEmail } from "../status/shown-email";
 import { toStatusResponse } from "../status/to-status-response";
 import { PUBLIC, problemResponses, RequestIdParams, RequestStatusSchema } from "./openapi-schemas";
 
@@ -74,7 +75,7 @@ export function mountCancelRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps)
     c.var.log.info({ requestId: id.data }, "request cancelled");
     const base = publicBaseUrl(c, config);
     c.header("cache-control", "no-store");
-    return c.json(toStatusResponse(state, base), 200);
+    return c.json(toStatusResponse(state, base, await shownEmail(deps.vault, state, c.var.log)), 200);
   });
   app.all(PATH, methodNotAllowed(["POST"]));
 }

@@ -20,8 +20,9 @@ const IMAGES = {
     route: ROUTES.requestImage,
     summary: "The generated image",
     description:
-      "The link in the email; it never expires. Redirects to a fresh presigned URL (valid 5 minutes) " +
-      "of the object store, or streams the bytes when images are kept on local disk.",
+      "The link in the email. Redirects to a fresh presigned URL (valid 5 minutes) of the object " +
+      "store, or streams the bytes when images are kept on local disk. Gone (410) once the images " +
+      "expired (RETENTION_DAYS) or the person's data was erased.",
     notFound: "No request has this id, or its image is not generated yet",
   },
   original: {
@@ -30,7 +31,8 @@ const IMAGES = {
     summary: "The uploaded original",
     description:
       "The photo as it was submitted (the request page shows it next to the generated image). Like the " +
-      "generated image: a redirect to a fresh presigned URL, or the bytes from local disk.",
+      "generated image: a redirect to a fresh presigned URL, or the bytes from local disk; gone (410) " +
+      "once the images expired or the request was erased.",
     notFound: "No request has this id",
   },
 } as const;
@@ -60,6 +62,7 @@ const imageRoute = (which: keyof typeof IMAGES) =>
       ...problemResponses({
         400: "The id is not a UUID",
         404: IMAGES[which].notFound,
+        410: "The images expired, or the request was erased",
         503: "The read model, event log or image store is unavailable",
       }),
     },
@@ -74,9 +77,11 @@ export function mountImageRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps):
   app.openAPIRegistry.registerPath(headOf(imageRoute("original")));
   app.openapi(imageRoute("generated"), async function requestImage(c) {
     const { id } = c.req.valid("param");
-    const hasImage = (state: RequestState) => state.generatedImageKey !== null;
-    const found = await readRequestState({ ...deps, logger: c.var.log }, id, hasImage);
+    // the read model may not have the image yet that the live stream already announced
+    const settled = (s: RequestState) => s.generatedImageKey !== null || gone(s);
+    const found = await readRequestState({ ...deps, logger: c.var.log }, id, settled);
     if (!found) throw new ProblemError("unknown-request", `there is no request ${id}`);
+    refuseGone(found.state);
     const { generatedImageKey: key, generatedContentType, status } = found.state;
     if (!key) {
       throw new ProblemError("image-not-ready", `request ${id} is ${status}; its image is not generated yet`);
@@ -92,13 +97,29 @@ export function mountImageRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps):
   app.openapi(imageRoute("original"), async function requestOriginal(c) {
     const { id } = c.req.valid("param");
     const found = await readRequestState({ ...deps, logger: c.var.log }, id);
-    const key = found?.state.originalKey;
-    if (!key) throw new ProblemError("unknown-request", `there is no request ${id}`);
+    if (!found) throw new ProblemError("unknown-request", `there is no request ${id}`);
+    refuseGone(found.state);
+    const key = found.state.originalKey;
+    if (!key) throw new ProblemError("not-found", `request ${id} has no original`);
     const original = { bucket: deps.config.S3_BUCKET_ORIGINALS, key, requestId: id, what: "original" };
     return serveImage(c, deps, original, found.state.originalContentType);
   });
   app.all(ROUTES.requestImage, methodNotAllowed(["GET", "HEAD"]));
   app.all(ROUTES.requestOriginal, methodNotAllowed(["GET", "HEAD"]));
+}
+
+const gone = (state: RequestState) => state.erasedAt !== null || state.imagesExpiredAt !== null;
+
+/** 410 for a request whose images are gone for good: erased, or expired (RETENTION_DAYS). */
+function refuseGone(state: RequestState): void {
+  const { requestId, erasedAt, imagesExpiredAt } = state;
+  if (erasedAt) throw new ProblemError("request-erased", `request ${requestId} was erased at ${erasedAt}`);
+  if (imagesExpiredAt) {
+    throw new ProblemError(
+      "image-expired",
+      `the images of request ${requestId} expired at ${imagesExpiredAt}`,
+    );
+  }
 }
 
 /** Redirects to a presigned URL of the object, or streams it with its image type (HEAD: headers only). */
