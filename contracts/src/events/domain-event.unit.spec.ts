@@ -76,7 +76,7 @@ describe("parseEvent", () => {
 
   describe("ImageSubmitted's optional webhookUrl and cancelTokenHash", () => {
     const data = {
-      email: "a@example.com",
+      personal: { clear: { email: "a@example.com" } },
       originalKey: "k",
       contentType: "image/png",
       bytes: 1,
@@ -85,7 +85,7 @@ describe("parseEvent", () => {
       sha256: "a".repeat(64),
     };
     it("reads events written before the fields existed, unchanged", () => {
-      expect(parseEvent({ ...envelope, type: "ImageSubmitted", schemaVersion: 1, data }).data).toEqual(data);
+      expect(parseEvent({ ...envelope, type: "ImageSubmitted", schemaVersion: 2, data }).data).toEqual(data);
     });
 
     it("accepts a public http(s) URL and a SHA-256 hash", () => {
