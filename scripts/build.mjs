@@ -10,7 +10,7 @@
 // Plain JavaScript so that it runs on a fresh clone before anything is compiled. esbuild is the one
 // compiler of the repository already (tsx and vite run on it), and bundles all targets in well under
 // a second.
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -59,6 +59,15 @@ const thirdPartyExternal = {
       args.path.startsWith("@reimagine/") ? undefined : { path: args.path, external: true },
     );
   },
+};
+
+/**
+ * Files a bundle reads at run time rather than imports, by the module that reads them: copied beside
+ * the bundle (`dist/<to>`), where that module looks first. The command API's web page is such a
+ * folder; it goes into every bundle the command API is part of (its own and the all-in-one).
+ */
+const RUNTIME_FILES = {
+  "services/command-api/src/web/static-assets.ts": { from: "services/command-api/web", to: "web" },
 };
 
 /** Is the target's bundle missing or older than one of the files it was made of? */
@@ -126,8 +135,18 @@ async function buildOne(esbuild, name) {
         .map((i) => packageName(i.path)),
     ),
   ].sort();
+  const runtimeFiles = Object.keys(result.metafile.inputs)
+    .filter((input) => RUNTIME_FILES[input])
+    .map((input) => RUNTIME_FILES[input]);
+  const copied = [];
+  for (const { from, to } of runtimeFiles) {
+    await rm(join(dist, to), { recursive: true, force: true });
+    await cp(join(ROOT, from), join(dist, to), { recursive: true });
+    for (const file of await readdir(join(ROOT, from))) copied.push(join(from, file));
+  }
   const inputs = [
     ...Object.keys(result.metafile.inputs),
+    ...copied,
     relative(ROOT, fileURLToPath(import.meta.url)),
     relative(ROOT, join(workspace, "package.json")),
   ].sort();

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -12,8 +13,13 @@ export interface Asset {
   cacheControl: string;
 }
 
-/** Where the page's own files live: `services/command-api/web/`, next to `src/`. */
-export const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../web");
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Where the page's own files live: `web/` beside the compiled bundle (scripts/build.mjs copies it
+ * there), else `services/command-api/web/` next to `src/` when running from the sources.
+ */
+export const WEB_DIR = existsSync(join(HERE, "web")) ? join(HERE, "web") : join(HERE, "../../web");
 
 /** swagger-ui-dist as installed (pinned by the lockfile), so /docs works without the internet. */
 const SWAGGER_UI_DIR = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));

@@ -1,6 +1,10 @@
+import { existsSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { newRequestId } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { build, compiledEntry } from "../../../../scripts/build.mjs";
 import { openTestApi, type TestApi } from "../testing/open-test-api";
+import { WEB_DIR } from "./static-assets";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -77,5 +81,15 @@ describe("the web page", () => {
       expect(res.headers.get("content-type")).toBe("application/problem+json");
     }
     expect((await get("/r/not-a-uuid")).status).toBe(400);
+  });
+
+  it("is part of the compiled bundles: the page's files are copied beside the command API's and the all-in-one's", async () => {
+    await build(["command-api", "all-in-one"], { ifStale: true });
+    const own = readdirSync(WEB_DIR).sort();
+    for (const target of ["command-api", "all-in-one"] as const) {
+      const beside = join(dirname(compiledEntry(target)), "web");
+      expect(existsSync(beside), target).toBe(true);
+      expect(readdirSync(beside).sort(), target).toEqual(own);
+    }
   });
 });
