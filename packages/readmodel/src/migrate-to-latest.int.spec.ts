@@ -94,11 +94,12 @@ describe("read-model migrations", () => {
   it("runs while another schema's tables come and go (a rebuild's swap elsewhere in the database)", async () => {
     const churn = await open({ migrate: false });
     let stop = false;
-    // create and drop tables in another schema as fast as Postgres allows, as a rebuild's swap does
+    // create and drop tables in another schema, far more often than rebuilds swap tables
     const churning = (async () => {
       for (let i = 0; !stop; i++) {
         await sql`create table ${sql.id(`churn_${i}`)} (a int, b text, c timestamptz)`.execute(churn.db);
         await sql`drop table ${sql.id(`churn_${i}`)}`.execute(churn.db);
+        await new Promise((resolve) => setTimeout(resolve, 5));
       }
     })();
     try {

@@ -14,7 +14,7 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
       return await migrateOnce(db);
     } catch (err) {
       if (attempt >= INTROSPECTION_ATTEMPTS || !isTableDroppedMeanwhile(err)) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+      await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
     }
   }
 }
@@ -24,7 +24,7 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
  * in every schema; a table dropped while that query runs (a rebuild's swap in this or another
  * schema) fails it with "relation … does not exist". Nothing was migrated then: try again.
  */
-const INTROSPECTION_ATTEMPTS = 5;
+const INTROSPECTION_ATTEMPTS = 8;
 
 function isTableDroppedMeanwhile(err: unknown): boolean {
   const cause = err instanceof MigrationError ? err.cause : err;
