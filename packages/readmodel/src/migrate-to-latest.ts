@@ -22,13 +22,15 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
 /**
  * Kysely's migrator looks for its bookkeeping table by introspecting every table in the database,
  * in every schema; a table dropped while that query runs (a rebuild's swap in this or another
- * schema) fails it with "relation … does not exist". Nothing was migrated then: try again.
+ * a test's cleanup) fails it with "relation (or schema) … does not exist". Nothing was migrated then: try again.
  */
 const INTROSPECTION_ATTEMPTS = 8;
 
 function isTableDroppedMeanwhile(err: unknown): boolean {
   const cause = err instanceof MigrationError ? err.cause : err;
-  return (cause as { code?: string } | null)?.code === "42P01";
+  // undefined_table, or invalid_schema_name when a whole schema went (tests drop theirs)
+  const code = (cause as { code?: string } | null)?.code;
+  return code === "42P01" || code === "3F000";
 }
 
 async function migrateOnce(db: Kysely<Database>): Promise<string[]> {
