@@ -21,8 +21,9 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
 
 /**
  * Kysely's migrator looks for its bookkeeping table by introspecting every table in the database,
- * in every schema; a table dropped while that query runs (a rebuild's swap in this or another
- * a test's cleanup) fails it with "relation (or schema) … does not exist". Nothing was migrated then: try again.
+ * in every schema; a table or schema dropped while that query runs (a rebuild's swap here or in
+ * another schema, a test's cleanup) fails it with "relation (or schema) … does not exist".
+ * Nothing was migrated then: try again.
  */
 const INTROSPECTION_ATTEMPTS = 8;
 
