@@ -1,10 +1,14 @@
+import type { z } from "zod";
 import { type Config, ConfigSchema } from "./schema";
 
-/** Raised when the environment is not a valid configuration; names every bad variable. */
+/** Raised when the environment is not a valid configuration; one line naming every bad variable. */
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
   readonly code = "CONFIG_INVALID";
 }
+
+/** Variables whose values are never repeated in an error: they may hold credentials. */
+const SECRET = /TOKEN|SECRET|KEY|PASSWORD|_URL$/;
 
 /**
  * Parses the environment once into a frozen Config. The only place that reads process.env.
@@ -18,10 +22,43 @@ export function loadConfig(
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) input[k] = String(v);
   const result = ConfigSchema.safeParse(input);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+    const problems = result.error.issues.map((issue) => describeIssue(issue, input));
+    throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
   }
-  return Object.freeze(result.data);
+  const parsed = result.data;
+  return Object.freeze({
+    ...parsed,
+    NATS_SUBJECT_PREFIX: parsed.NATS_SUBJECT_PREFIX ?? parsed.NATS_STREAM.toLowerCase(),
+  });
+}
+
+/** "PORT must be a whole number (got "abc")": the variable, what it must be, and what it was. */
+function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>): string {
+  const name = issue.path.join(".");
+  const value = input[name];
+  const shown =
+    typeof value === "string" && !SECRET.test(name) && value.length <= 60
+      ? ` (got ${JSON.stringify(value)})`
+      : "";
+  return `${name} ${expectation(issue)}${shown}`;
+}
+
+function expectation(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      return issue.expected === "number" ? "must be a whole number" : `must be a ${issue.expected}`;
+    case "invalid_value":
+      return `must be one of ${issue.values.map(String).join(", ")}`;
+    case "too_small":
+      return `must be at least ${issue.minimum}`;
+    case "too_big":
+      return `must be at most ${issue.maximum}`;
+    case "invalid_format":
+      if (issue.format === "regex") return `must be ${issue.message}`;
+      return issue.format === "url" ? "must be a URL" : `must be a ${issue.format}`;
+    default:
+      return `is invalid: ${issue.message}`;
+  }
 }
 
 /** Asserts that a service started alone has the variables it cannot run without. */

@@ -10,9 +10,33 @@ describe("loadConfig", () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
-  it("names every bad variable", () => {
+  it("names every bad variable in one line, with what it must be", () => {
     expect(() => loadConfig({}, { PORT: "http", S3_ENDPOINT: "not a url" })).toThrowError(
-      /PORT[\s\S]*S3_ENDPOINT|S3_ENDPOINT[\s\S]*PORT/,
+      new ConfigError(
+        'invalid configuration: PORT must be a whole number (got "http"); S3_ENDPOINT must be a URL (got "not a url")',
+      ),
+    );
+    expect(() => loadConfig({}, { LOG_LEVEL: "verbose" })).toThrowError(
+      /^invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent \(got "verbose"\)$/,
+    );
+  });
+
+  it("never repeats the value of a variable that may hold a secret", () => {
+    const err = (() => {
+      try {
+        loadConfig({}, { SMTP_URL: "smtp://me:hunter2@" });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(err?.message).toMatch(/^invalid configuration: SMTP_URL must be a URL$/);
+  });
+
+  it("takes the subject prefix from the stream name unless it is set", () => {
+    expect(loadConfig({}, {}).NATS_SUBJECT_PREFIX).toBe("reimagine");
+    expect(loadConfig({}, { NATS_STREAM: "STAGING" }).NATS_SUBJECT_PREFIX).toBe("staging");
+    expect(loadConfig({}, { NATS_STREAM: "STAGING", NATS_SUBJECT_PREFIX: "x" }).NATS_SUBJECT_PREFIX).toBe(
+      "x",
     );
   });
 

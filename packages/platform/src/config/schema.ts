@@ -41,6 +41,8 @@ const bool = (def: boolean) =>
 export const ConfigSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** auto: short human-readable lines on a terminal, JSON lines otherwise. */
+  LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
   PORT: int(3000, 0).pipe(z.number().max(65535)),
   HOST: z.string().default("0.0.0.0"),
   /** Probe endpoints (/healthz, /readyz) of the worker services (handlers, projector, notifier). */
@@ -53,10 +55,13 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only")
     .default("REIMAGINE"),
-  NATS_SUBJECT_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only")
-    .default("reimagine"),
+  /** Unset: the stream name in lower case (loadConfig fills it), so NATS_STREAM alone picks its own subjects. */
+  NATS_SUBJECT_PREFIX: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only")
+      .optional(),
+  ),
   NATS_REPLICAS: int(1, 1).pipe(z.number().max(5)),
   NATS_DUPLICATE_WINDOW_MS: int(120_000, 1000),
 
@@ -165,4 +170,6 @@ export const ConfigSchema = z.object({
   OTEL_METRICS_EXPORTER: z.enum(["otlp", "none"]).default("otlp"),
 });
 
-export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+type ParsedConfig = z.infer<typeof ConfigSchema>;
+
+export type Config = Readonly<Omit<ParsedConfig, "NATS_SUBJECT_PREFIX"> & { NATS_SUBJECT_PREFIX: string }>;
