@@ -1,7 +1,8 @@
-import { DeliverPolicy, type JsMsg } from "@nats-io/jetstream";
+import { DeliverPolicy, JetStreamApiError, type JsMsg } from "@nats-io/jetstream";
 import { type MsgHdrs, headers as natsHeaders } from "@nats-io/transport-node";
 import type { AnyDomainEvent } from "@reimagine/contracts";
 import { decodeEvent } from "./codec";
+import { STREAM_NOT_FOUND } from "./errors";
 import type { JetStreamEventStore } from "./jetstream-event-store";
 
 const H = {
@@ -52,7 +53,14 @@ export async function deadLetter(
 export async function listDeadLetters(store: JetStreamEventStore): Promise<DeadLetter[]> {
   const stream = store.layout.deadLetterStream;
   // The stream also holds redrive messages: count only the dead letters, or the read would wait forever.
-  const info = await store.jsm.streams.info(stream, { subjects_filter: store.layout.allDeadLetters });
+  const info = await store.jsm.streams
+    .info(stream, { subjects_filter: store.layout.allDeadLetters })
+    .catch((err: unknown) => {
+      // Never created (read-only tools create nothing): then there is no dead letter either.
+      if (err instanceof JetStreamApiError && err.code === STREAM_NOT_FOUND) return null;
+      throw err;
+    });
+  if (!info) return [];
   const count = Object.values(info.state.subjects ?? {}).reduce((a, b) => a + b, 0);
   if (count === 0) return [];
   const consumer = await store.js.consumers.get(stream, {
@@ -76,7 +84,10 @@ export async function listDeadLetters(store: JetStreamEventStore): Promise<DeadL
 /** Hands a dead letter back to its handler (through the redrive subject) and removes it. */
 export async function requeueDeadLetter(store: JetStreamEventStore, id: number): Promise<DeadLetter> {
   const stream = store.layout.deadLetterStream;
-  const stored = await store.jsm.streams.getMessage(stream, { seq: id });
+  const stored = await store.jsm.streams.getMessage(stream, { seq: id }).catch((err: unknown) => {
+    if (err instanceof JetStreamApiError && err.code === STREAM_NOT_FOUND) return null;
+    throw err;
+  });
   if (!stored?.subject.includes(".dlq.")) throw new DeadLetterNotFoundError(id);
   const letter = toDeadLetter(stored.seq, stored.header, stored.data);
   const h = natsHeaders();

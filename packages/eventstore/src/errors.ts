@@ -1,3 +1,8 @@
+/** JetStream's error code for a failed Nats-Expected-Last-Subject-Sequence check. */
+export const WRONG_LAST_SUBJECT_SEQUENCE = 10071;
+/** JetStream's error code for a stream that does not exist. */
+export const STREAM_NOT_FOUND = 10059;
+
 /** Another writer appended to the request first; re-read its history and decide again. */
 export class ConcurrencyError extends Error {
   override readonly name = "ConcurrencyError";
@@ -16,4 +21,40 @@ export class ConcurrencyError extends Error {
 export class EventStoreUnavailableError extends Error {
   override readonly name = "EventStoreUnavailableError";
   readonly code = "EVENT_STORE_UNAVAILABLE";
+}
+
+/** An event of an ordered append did not land where it had to; what came before it is in the log. */
+export class OrderedAppendError extends Error {
+  override readonly name = "OrderedAppendError";
+  readonly code = "ORDERED_APPEND_FAILED";
+}
+
+/** The stream to read does not exist; read-only work never creates it. */
+export class UnknownStreamError extends Error {
+  override readonly name = "UnknownStreamError";
+  readonly code = "UNKNOWN_STREAM";
+  constructor(
+    readonly stream: string,
+    /** Streams the server does have (the first few), to spot a typo. */
+    readonly known: string[],
+    message = `no stream ${stream}${known.length > 0 ? ` (the server has: ${known.join(", ")})` : " (the server has none)"}`,
+  ) {
+    super(message);
+  }
+}
+
+/** A stream could not be created because another stream already takes (some of) its subjects. */
+export class SubjectsOverlapError extends Error {
+  override readonly name = "SubjectsOverlapError";
+  readonly code = "SUBJECTS_OVERLAP";
+  constructor(
+    readonly stream: string,
+    readonly subjects: string[],
+    /** The streams that already hold those subjects. */
+    readonly others: string[],
+    message = `stream ${stream} cannot take subjects ${subjects.join(", ")}: ${others.length > 0 ? `stream ${others.join(", ")} already has them` : "another stream already has them"}`,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }

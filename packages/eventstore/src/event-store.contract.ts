@@ -1,7 +1,7 @@
 import { type AnyDomainEvent, InvalidEventError } from "@reimagine/contracts";
 import { captionProduced, imageSubmitted, newRequestId } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConcurrencyError, EventStoreUnavailableError } from "./errors";
+import { ConcurrencyError, EventStoreUnavailableError, OrderedAppendError } from "./errors";
 import { InvalidRequestIdError } from "./request-id";
 import type { EventStore } from "./types";
 
@@ -183,6 +183,46 @@ export function eventStoreContract(
         ["ImageSubmitted", r.nextExpectedVersion],
         ["CaptionProduced", second.nextExpectedVersion],
       ]);
+    });
+
+    it("appends in order right after the head: each event where predicted, requests interleaved", async () => {
+      const head = await store.headPosition();
+      const [a, b] = [imageSubmitted(newRequestId()), imageSubmitted(newRequestId())];
+      const events = [a, b, captionProduced(a, "a"), captionProduced(b, "b"), captionProduced(a, "again")];
+      const seen: number[] = [];
+      const result = await store.appendInOrder(events, {
+        afterPosition: head,
+        onAppended: (n) => seen.push(n),
+      });
+      expect(result).toEqual({ events: 5, requests: 2 });
+      expect(seen.at(-1)).toBe(5);
+      const stored = [];
+      for await (const s of store.readAll({ fromPosition: head + 1 })) stored.push(s);
+      expect(stored.map((s) => [s.position, s.event.id])).toEqual(events.map((e, i) => [head + 1 + i, e.id]));
+      expect((await store.readRequest(a.requestId)).events.map((s) => s.event.id)).toEqual([
+        a.id,
+        events[2]!.id,
+        events[4]!.id,
+      ]);
+    });
+
+    it("refuses to interleave with another writer: a head that moved fails the ordered append", async () => {
+      const head = await store.headPosition();
+      const other = imageSubmitted(newRequestId());
+      await store.append(other.requestId, [other], "no_stream");
+      const late = imageSubmitted(newRequestId());
+      await expect(store.appendInOrder([late], { afterPosition: head })).rejects.toBeInstanceOf(
+        OrderedAppendError,
+      );
+    });
+
+    it("refuses an event that is already in the log", async () => {
+      const head = await store.headPosition();
+      const first = imageSubmitted(newRequestId());
+      await store.appendInOrder([first], { afterPosition: head });
+      await expect(store.appendInOrder([first], { afterPosition: head + 1 })).rejects.toBeInstanceOf(
+        OrderedAppendError,
+      );
     });
   });
 }

@@ -1,11 +1,13 @@
 import type { AnyDomainEvent } from "@reimagine/contracts";
 import { assertAppendable } from "./assert-appendable";
-import { ConcurrencyError, EventStoreUnavailableError } from "./errors";
+import { ConcurrencyError, EventStoreUnavailableError, OrderedAppendError } from "./errors";
 import { assertRequestId } from "./request-id";
 import type {
   AppendResult,
   EventStore,
   ExpectedVersion,
+  OrderedAppendOptions,
+  OrderedAppendResult,
   ReadRequestOptions,
   RequestHistory,
   StoredEvent,
@@ -71,6 +73,28 @@ export class InMemoryEventStore implements EventStore {
     }
   }
 
+  async appendInOrder(
+    events: AsyncIterable<AnyDomainEvent> | Iterable<AnyDomainEvent>,
+    options: OrderedAppendOptions,
+  ): Promise<OrderedAppendResult> {
+    if (this.log.length !== options.afterPosition) {
+      throw new OrderedAppendError(
+        `the log is at ${this.log.length}, not at ${options.afterPosition}: another writer is using it`,
+      );
+    }
+    const requests = new Set<string>();
+    let count = 0;
+    for await (const event of events) {
+      options.signal?.throwIfAborted();
+      const known = requests.has(event.requestId);
+      const { duplicate } = await this.append(event.requestId, [event], known ? "any" : "no_stream");
+      if (duplicate) throw new OrderedAppendError(`event ${event.id} was already in the log`);
+      requests.add(event.requestId);
+      options.onAppended?.(++count);
+    }
+    return { events: count, requests: requests.size };
+  }
+
   async readRequest(requestId: string, options: ReadRequestOptions = {}): Promise<RequestHistory> {
     assertRequestId(requestId);
     const events = this.log.filter((s) => s.event.requestId === requestId).map((s) => structuredClone(s));
@@ -90,6 +114,12 @@ export class InMemoryEventStore implements EventStore {
       options.signal?.throwIfAborted();
       yield structuredClone(this.log[i - 1]!);
     }
+  }
+
+  async *readEventIds(
+    options: { fromPosition?: number; signal?: AbortSignal } = {},
+  ): AsyncIterable<{ position: number; id: string }> {
+    for await (const s of this.readAll(options)) yield { position: s.position, id: s.event.id };
   }
 
   async headPosition(): Promise<number> {

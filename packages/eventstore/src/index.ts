@@ -7,7 +7,13 @@ export {
   requeueDeadLetter,
 } from "./dead-letters";
 export { type DurableConsumerOptions, ensureDurableConsumer } from "./durable-consumer";
-export { ConcurrencyError, EventStoreUnavailableError } from "./errors";
+export {
+  ConcurrencyError,
+  EventStoreUnavailableError,
+  OrderedAppendError,
+  SubjectsOverlapError,
+  UnknownStreamError,
+} from "./errors";
 export { InMemoryEventStore } from "./in-memory-event-store";
 export { eventStoreCheck, natsCheck } from "./jetstream-checks";
 export { JetStreamEventStore } from "./jetstream-event-store";
@@ -28,12 +34,14 @@ export {
 export { connectNats, type NatsConnection } from "./nats-connection";
 export { natsUrlOf, openEventStore } from "./open-event-store";
 export { assertRequestId, InvalidRequestIdError } from "./request-id";
-export { ensureStreams, type StreamOptions } from "./stream-setup";
+export { assertStreamExists, ensureStreams, type StreamOptions } from "./stream-setup";
 export { type SubjectLayout, subjectLayout } from "./subjects";
 export type {
   AppendResult,
   EventStore,
   ExpectedVersion,
+  OrderedAppendOptions,
+  OrderedAppendResult,
   ReadRequestOptions,
   RequestHistory,
   StoredEvent,

@@ -5,6 +5,7 @@ import {
   JetStreamApiError,
   type JetStreamClient,
   type JetStreamManager,
+  type JsMsg,
   jetstream,
   jetstreamManager,
   type StoredMsg,
@@ -13,23 +14,30 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { SpanKind, trace } from "@opentelemetry/api";
 import type { AnyDomainEvent } from "@reimagine/contracts";
 import { inSpan, instruments } from "@reimagine/platform";
+import { appendInOrder } from "./append-in-order";
 import { assertAppendable } from "./assert-appendable";
 import { decodeEvent, encodeEvent } from "./codec";
-import { ConcurrencyError, EventStoreUnavailableError } from "./errors";
+import {
+  ConcurrencyError,
+  EventStoreUnavailableError,
+  SubjectsOverlapError,
+  UnknownStreamError,
+  WRONG_LAST_SUBJECT_SEQUENCE,
+} from "./errors";
 import { assertRequestId } from "./request-id";
-import { ensureStreams, type StreamOptions } from "./stream-setup";
+import { assertStreamExists, ensureStreams, type StreamOptions } from "./stream-setup";
 import type { SubjectLayout } from "./subjects";
 import type {
   AppendResult,
   EventStore,
   ExpectedVersion,
+  OrderedAppendOptions,
+  OrderedAppendResult,
   ReadRequestOptions,
   RequestHistory,
   StoredEvent,
 } from "./types";
 
-/** JetStream's error code for a failed Nats-Expected-Last-Subject-Sequence check. */
-const WRONG_LAST_SUBJECT_SEQUENCE = 10071;
 /** How often an "any" append re-reads the head after losing a race before giving up. */
 const ANY_RETRIES = 10;
 /**
@@ -59,17 +67,22 @@ export class JetStreamEventStore implements EventStore {
     this.js = jetstream(nc);
   }
 
-  /** Opens the store, creating or updating its streams first. */
+  /**
+   * Opens the store. By default its streams are created or updated first; with `ensureStreams:
+   * false` (read-only work) nothing is created and a missing stream is an UnknownStreamError.
+   */
   static async open(
     nc: NatsConnection,
     layout: SubjectLayout,
-    options: StreamOptions & { publishTimeoutMs?: number },
+    options: StreamOptions & { publishTimeoutMs?: number; ensureStreams?: boolean },
   ): Promise<JetStreamEventStore> {
     let jsm: JetStreamManager;
     try {
       jsm = await jetstreamManager(nc);
-      await ensureStreams(jsm, layout, options);
+      if (options.ensureStreams === false) await assertStreamExists(jsm, layout);
+      else await ensureStreams(jsm, layout, options);
     } catch (cause) {
+      if (cause instanceof UnknownStreamError || cause instanceof SubjectsOverlapError) throw cause;
       throw new EventStoreUnavailableError(`cannot set up JetStream stream ${layout.stream}`, { cause });
     }
     return new JetStreamEventStore(nc, jsm, layout, options.publishTimeoutMs ?? 5000);
@@ -183,6 +196,16 @@ export class JetStreamEventStore implements EventStore {
     return { nextExpectedVersion: last, positions, duplicate: events.length > 0 && duplicate };
   }
 
+  /** Appends many events in exactly the given order, pipelined (see appendInOrder). */
+  appendInOrder(
+    events: AsyncIterable<AnyDomainEvent> | Iterable<AnyDomainEvent>,
+    options: OrderedAppendOptions,
+  ): Promise<OrderedAppendResult> {
+    return inSpan("eventstore.append_in_order", { "reimagine.after_position": options.afterPosition }, () =>
+      appendInOrder(this, events, { ...options, publishTimeoutMs: this.publishTimeoutMs }),
+    );
+  }
+
   /**
    * Follows one request live: yields its history, then each new event as it is appended, until
    * the signal aborts. A push from JetStream (an ordered consumer), not a poll.
@@ -281,6 +304,22 @@ export class JetStreamEventStore implements EventStore {
     }
   }
 
+  /**
+   * The ids and positions of every event from `fromPosition` up to the head at call time, without
+   * their bodies (a headers-only consumer; the id is the dedupe id every append sets): how an import
+   * checks cheaply what the log holds.
+   */
+  async *readEventIds(
+    options: { fromPosition?: number; signal?: AbortSignal } = {},
+  ): AsyncIterable<{ position: number; id: string }> {
+    const head = await this.headPosition();
+    const from = Math.max(1, options.fromPosition ?? 1);
+    if (head < from) return;
+    for await (const m of this.readMessages(this.layout.allEvents, from, head, options.signal, true)) {
+      yield { position: m.seq, id: m.headers?.get("Nats-Msg-Id") ?? "" };
+    }
+  }
+
   /** Reads a subject filter from `from` up to and including `until`, with an ordered consumer. */
   private async *readSubject(
     filter: string,
@@ -288,18 +327,31 @@ export class JetStreamEventStore implements EventStore {
     until: number,
     signal?: AbortSignal,
   ): AsyncIterable<StoredEvent> {
+    for await (const m of this.readMessages(filter, from, until, signal, false)) {
+      yield { event: decodeEvent(m.data), position: m.seq };
+    }
+  }
+
+  private async *readMessages(
+    filter: string,
+    from: number,
+    until: number,
+    signal: AbortSignal | undefined,
+    headersOnly: boolean,
+  ): AsyncIterable<JsMsg> {
     const consumer = await this.js.consumers.get(this.layout.stream, {
       filter_subjects: filter,
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: from,
+      ...(headersOnly ? { headers_only: true } : {}),
     });
-    const messages = await consumer.consume({ max_messages: 1000 });
+    const messages = await consumer.consume({ max_messages: headersOnly ? 5000 : 1000 });
     const onAbort = () => messages.stop();
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
       for await (const m of messages) {
         if (m.seq > until) break;
-        yield { event: decodeEvent(m.data), position: m.seq };
+        yield m;
         if (m.seq >= until || m.info.pending === 0) break;
       }
     } finally {

@@ -6,7 +6,13 @@ import {
   StorageType,
   type StreamConfig,
 } from "@nats-io/jetstream";
+import { STREAM_NOT_FOUND, SubjectsOverlapError, UnknownStreamError } from "./errors";
 import type { SubjectLayout } from "./subjects";
+
+/** JetStream's error code for subjects another stream already takes. */
+const SUBJECTS_OVERLAP = 10065;
+/** How many other stream names an UnknownStreamError lists. */
+const KNOWN_LISTED = 5;
 
 export interface StreamOptions {
   replicas: number;
@@ -57,12 +63,27 @@ export async function ensureStreams(
   });
 }
 
+/**
+ * Checks that the event stream exists without creating anything (read-only work: an audit, an
+ * export); an UnknownStreamError lists the streams the server does have.
+ */
+export async function assertStreamExists(jsm: JetStreamManager, layout: SubjectLayout): Promise<void> {
+  try {
+    await jsm.streams.info(layout.stream);
+  } catch (err) {
+    if (!(err instanceof JetStreamApiError && err.code === STREAM_NOT_FOUND)) throw err;
+    const known: string[] = [];
+    for await (const name of jsm.streams.names()) if (known.length < KNOWN_LISTED) known.push(name);
+    throw new UnknownStreamError(layout.stream, known);
+  }
+}
+
 async function upsert(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }) {
   try {
     await jsm.streams.info(config.name);
   } catch (err) {
-    if (err instanceof JetStreamApiError && err.code === 10059) {
-      await jsm.streams.add(config);
+    if (err instanceof JetStreamApiError && err.code === STREAM_NOT_FOUND) {
+      await add(jsm, config);
       return;
     }
     throw err;
@@ -70,4 +91,19 @@ async function upsert(jsm: JetStreamManager, config: Partial<StreamConfig> & { n
   // storage and retention cannot change in place; everything else we own may.
   const { storage: _s, retention: _r, ...mutable } = config;
   await jsm.streams.update(config.name, mutable);
+}
+
+/** Creates a stream; a subject conflict names the stream that already has the subjects. */
+async function add(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
+  try {
+    await jsm.streams.add(config);
+  } catch (err) {
+    if (!(err instanceof JetStreamApiError && err.code === SUBJECTS_OVERLAP)) throw err;
+    const subjects = config.subjects ?? [];
+    const others = new Set<string>();
+    for (const subject of subjects) {
+      for await (const name of jsm.streams.names(subject)) if (name !== config.name) others.add(name);
+    }
+    throw new SubjectsOverlapError(config.name, subjects, [...others], undefined, { cause: err });
+  }
 }

@@ -62,4 +62,33 @@ export interface EventStore {
    * until the signal aborts (a push, never a poll).
    */
   watchRequest(requestId: string, options?: { signal?: AbortSignal }): AsyncIterable<StoredEvent>;
+  /** Like readAll, but only each event's id and position: a cheap check of what the log holds. */
+  readEventIds(options?: { fromPosition?: number; signal?: AbortSignal }): AsyncIterable<{
+    position: number;
+    id: string;
+  }>;
+  /**
+   * Bulk appends for a whole log (an import): events land in exactly the order given, right after
+   * `afterPosition`, each still validated and guarded by its request's previous position, so another
+   * writer in between makes the append fail (OrderedAppendError) rather than interleave.
+   */
+  appendInOrder(
+    events: AsyncIterable<AnyDomainEvent> | Iterable<AnyDomainEvent>,
+    options: OrderedAppendOptions,
+  ): Promise<OrderedAppendResult>;
+}
+
+export interface OrderedAppendOptions {
+  /** The head the caller saw: the first event must land right after it. */
+  afterPosition: number;
+  /** Appends in flight at once (JetStream; default 256). */
+  window?: number;
+  /** Called as appends are acknowledged, with how many so far. */
+  onAppended?: (count: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface OrderedAppendResult {
+  events: number;
+  requests: number;
 }

@@ -42,6 +42,12 @@ class FlakyStore implements EventStore {
   watchRequest(requestId: string, options?: { signal?: AbortSignal }) {
     return this.inner.watchRequest(requestId, options);
   }
+  appendInOrder(...args: Parameters<EventStore["appendInOrder"]>) {
+    return this.inner.appendInOrder(...args);
+  }
+  readEventIds(options?: { fromPosition?: number }) {
+    return this.inner.readEventIds(options);
+  }
 }
 
 let api: TestApi;
@@ -150,6 +156,8 @@ describe("when a dependency fails", () => {
       readAll: () => flaky.readAll(),
       headPosition: () => Promise.reject(new EventStoreUnavailableError("down")),
       watchRequest: (id) => flaky.watchRequest(id),
+      appendInOrder: () => Promise.reject(new EventStoreUnavailableError("down")),
+      readEventIds: () => flaky.readEventIds(),
     };
     api.reader.failure = new Error("connection refused");
     try {
@@ -169,6 +177,8 @@ describe("when a dependency fails", () => {
       readAll: () => flaky.readAll(),
       headPosition: () => api.store.headPosition(),
       watchRequest: (id) => api.store.watchRequest(id),
+      appendInOrder: (...args) => api.store.appendInOrder(...args),
+      readEventIds: () => flaky.readEventIds(),
     };
     const res = await createCommandApi({ ...api.deps, store: broken }).request("/api/v1/register", {
       method: "POST",
