@@ -1,6 +1,7 @@
 import { benchCommandApi } from "./command-api.bench";
 import { benchEventStore } from "./event-store.bench";
 import { benchHandlers } from "./handlers.bench";
+import { benchImport } from "./import.bench";
 import { benchProjector } from "./projector.bench";
 import { benchReadRequest } from "./read-request.bench";
 import { type BenchResult, type BenchTable, printResults, printTable } from "./report";
@@ -10,6 +11,7 @@ type Bench = () => Promise<BenchResult[] | { tables: BenchTable[]; results: Benc
 
 const BENCHES: Record<string, Bench> = {
   "event-store": benchEventStore,
+  import: benchImport,
   "read-request": benchReadRequest,
   projector: benchProjector,
   handlers: benchHandlers,

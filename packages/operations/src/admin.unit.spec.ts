@@ -2,7 +2,9 @@ import { newEvent } from "@reimagine/contracts";
 import { InMemoryEventStore } from "@reimagine/eventstore";
 import { captionProduced, fixtureVault, imageSubmitted, newRequestId } from "@reimagine/testing";
 import { describe, expect, it } from "vitest";
-import { exportLog, InvalidArchiveError, importLog, StoreNotEmptyError } from "./log-archive";
+import { InvalidArchiveError, StoreNotEmptyError } from "./archive-errors";
+import { exportLog } from "./export-log";
+import { importLog } from "./import-log";
 import { NotFailedError, requestRetry } from "./request-retry";
 import { requestTimeline } from "./request-timeline";
 import { UnknownRequestError } from "./unknown-request-error";
@@ -114,7 +116,12 @@ describe("exportLog / importLog", () => {
     const lines: string[] = [];
     expect(await exportLog(source, (l) => void lines.push(l))).toBe(4);
     const target = new InMemoryEventStore();
-    expect(await importLog(target, lines)).toEqual({ events: 4, requests: 2 });
+    expect(await importLog(target, lines)).toEqual({
+      events: 4,
+      requests: 2,
+      firstPosition: 1,
+      lastPosition: 4,
+    });
     const copy: unknown[] = [];
     for await (const s of target.readAll()) copy.push(s.event);
     expect(copy).toEqual(lines.map((l) => JSON.parse(l)));

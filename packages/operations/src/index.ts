@@ -1,3 +1,4 @@
+export { ImportMismatchError, InvalidArchiveError, StoreNotEmptyError } from "./archive-errors";
 export { describeEvent, type EventLine } from "./describe-event";
 export {
   type ExpireDeps,
@@ -6,9 +7,11 @@ export {
   type SweepResult,
   sweepExpiredImages,
 } from "./expire-images";
+export { exportLog } from "./export-log";
 export { type ForgetEmailReport, forgetEmail } from "./forget-email";
 export { type ForgetDeps, type ForgetReport, forgetRequest } from "./forget-request";
-export { exportLog, InvalidArchiveError, importLog, StoreNotEmptyError } from "./log-archive";
+export { type ImportOptions, type ImportProgress, type ImportResult, importLog } from "./import-log";
+export { readLines } from "./read-lines";
 export { redactErased, redactHistory } from "./redact-erased";
 export { type RequestBuckets, removeRequestBlobs } from "./request-blobs";
 export { ImagesExpiredError, NotFailedError, requestRetry } from "./request-retry";

@@ -1,10 +1,11 @@
-import { exportLog, importLog } from "@reimagine/operations";
+import { Readable } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { exportLog, importLog, readLines } from "@reimagine/operations";
 import type { Hono } from "hono";
 import { stream } from "hono/streaming";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
 import { ProblemError } from "../http/problem-error";
-import { ndjsonLines } from "./ndjson-lines";
 import { sinceQuery } from "./since-query";
 
 const NDJSON = "application/x-ndjson";
@@ -50,7 +51,9 @@ export function mountLogArchiveRoutes(admin: Hono<AppEnv>, deps: CommandApiDeps)
     if (type !== NDJSON) {
       throw new ProblemError("unsupported-media-type", `the archive must be sent as ${NDJSON}`);
     }
-    const result = await importLog(store, ndjsonLines(c.req.raw.body));
+    const body = c.req.raw.body;
+    const lines = body ? readLines(Readable.fromWeb(body as WebReadableStream<Uint8Array>)) : [];
+    const result = await importLog(store, lines);
     c.var.log.info(result, "log imported");
     return c.json(result);
   });

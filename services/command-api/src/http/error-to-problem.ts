@@ -7,6 +7,7 @@ import {
 } from "@reimagine/eventstore";
 import {
   ImagesExpiredError,
+  ImportMismatchError,
   InvalidArchiveError,
   NotFailedError,
   StoreNotEmptyError,
@@ -107,6 +108,10 @@ export function errorToProblem(err: unknown): MappedProblem {
   if (err instanceof ImagesExpiredError) return client("request-expired", err.message);
   if (err instanceof StoreNotEmptyError) return client("store-not-empty", err.message);
   if (err instanceof InvalidArchiveError) return client("invalid-archive", err.message);
+  if (err instanceof ImportMismatchError) {
+    // Positions and event ids only: what an operator needs to see what is missing.
+    return { problem: problemOf("import-incomplete", err.message), headers: {}, serverFault: true };
+  }
   if (err instanceof DeadLetterNotFoundError) return client("unknown-dead-letter", err.message);
   if (err instanceof HTTPException && err.status < 500) return client("malformed-request", err.message);
   if (err instanceof EventStoreUnavailableError) {

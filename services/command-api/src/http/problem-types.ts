@@ -39,6 +39,7 @@ export const problemTypes = {
   // nginx's convention: the client closed the connection before its answer; nobody reads this one.
   "client-closed-request": { status: 499, title: "Client closed request" },
   internal: { status: 500, title: "Internal server error" },
+  "import-incomplete": { status: 500, title: "Import incomplete" },
   "dependency-unavailable": { status: 503, title: "Service temporarily unavailable" },
   "server-busy": { status: 503, title: "Server busy" },
 } as const satisfies Record<string, { status: number; title: string }>;
