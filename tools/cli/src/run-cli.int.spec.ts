@@ -50,12 +50,12 @@ describe("reimagine CLI against a real NATS", () => {
     expect((await cli("retry", id)).err).toMatch(/has not failed \(status: cancelled\)/);
   });
 
-  it("an unknown or malformed id is a one-line error and a non-zero exit", async () => {
+  it("an unknown id is a one-line failure (exit 1), a malformed one a usage error (exit 2)", async () => {
     const unknown = await cli("events", newRequestId());
     expect(unknown.code).toBe(1);
     expect(unknown.err).toMatch(/^reimagine: no request with id [0-9a-f-]+$/);
     const malformed = await cli("events", "x'; drop table requests;--");
-    expect(malformed.code).toBe(1);
+    expect(malformed.code).toBe(2);
     expect(malformed.err.split("\n")).toHaveLength(1);
   });
 

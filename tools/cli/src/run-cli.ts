@@ -1,4 +1,7 @@
+import { InvalidRequestIdError, UnknownStreamError } from "@reimagine/eventstore";
+import { ConfigError } from "@reimagine/platform";
 import { Command, CommanderError } from "commander";
+import cliPackage from "../package.json" with { type: "json" };
 import { type CliContext, createCliContext } from "./cli-context";
 import { CliError, oneLine } from "./cli-error";
 import { deadLettersCommand, requeueCommand } from "./commands/dead-letters";
@@ -18,6 +21,7 @@ export function buildProgram(ctx: CliContext): Command {
     .description(
       "Operate reimagine: check its setup, audit requests, replay the read model, retry failures, manage dead letters, erase personal data.",
     )
+    .version(cliPackage.version, "-V, --version", "print the version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.out(s.trimEnd()), writeErr: (s) => ctx.err(s.trimEnd()) });
@@ -93,16 +97,19 @@ export function buildProgram(ctx: CliContext): Command {
     .command("export")
     .description("write the event log as JSON lines to stdout (for audit and archive)")
     .option("--since <time>", "only events since (ISO time or 30m/2h/7d)")
-    .action((o) => exportCommand(ctx, o, writeStdout));
+    .action((o) => exportCommand(ctx, o));
   program
     .command("import")
     .description("read a JSON-lines archive into an EMPTY event store")
     .argument("[file]", "archive file (default: stdin)")
-    .action((file) => importCommand(ctx, file, process.stdin));
+    .action((file) => importCommand(ctx, file));
   return program;
 }
 
-/** Runs the CLI and returns the exit code: 0 ok, 1 failure or drift, 2 usage error. */
+/**
+ * Runs the CLI and returns the exit code: 0 ok, 1 failure or drift, 2 usage error (a bad argument,
+ * option or variable). Every error is one line on stderr.
+ */
 export async function runCli(argv: string[], ctx: CliContext = createCliContext()): Promise<number> {
   const program = buildProgram(ctx);
   try {
@@ -116,15 +123,21 @@ export async function runCli(argv: string[], ctx: CliContext = createCliContext(
     if (err instanceof CommanderError)
       return err.code === "commander.helpDisplayed" || err.code === "commander.version" ? 0 : 2;
     ctx.err(`reimagine: ${oneLine(err)}`);
-    return err instanceof CliError ? err.exitCode : 1;
+    return exitCodeOf(err);
   } finally {
     await ctx.close();
   }
 }
 
-function writeStdout(chunk: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (process.stdout.write(chunk)) resolve();
-    else process.stdout.once("drain", resolve).once("error", reject);
-  });
+/** 2 for what the operator typed or set wrong, 1 for everything that went wrong after that. */
+function exitCodeOf(err: unknown): number {
+  if (err instanceof CliError) return err.exitCode;
+  if (
+    err instanceof ConfigError ||
+    err instanceof InvalidRequestIdError ||
+    err instanceof UnknownStreamError
+  ) {
+    return 2;
+  }
+  return 1;
 }

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { loadConfig } from "@reimagine/platform";
 import { type TestStore, testNatsUrl } from "@reimagine/testing";
 import { createCliContext } from "../cli-context";
@@ -14,7 +15,11 @@ export interface CliRun {
  * A CLI runner for tests, pointed at a test store's streams (and, when given, a database URL);
  * output is captured instead of printed.
  */
-export function cliAgainst(t: TestStore, extra: Record<string, string> = {}) {
+export function cliAgainst(
+  t: Pick<TestStore, "layout">,
+  extra: Record<string, string> = {},
+  io: { stdin?: Readable; write?: (chunk: string) => Promise<void> } = {},
+) {
   return async (...argv: string[]): Promise<CliRun> => {
     const out: string[] = [];
     const err: string[] = [];
@@ -29,7 +34,7 @@ export function cliAgainst(t: TestStore, extra: Record<string, string> = {}) {
     );
     const code = await runCli(
       argv,
-      createCliContext({ config, out: (l) => out.push(l), err: (l) => err.push(l) }),
+      createCliContext({ config, out: (l) => out.push(l), err: (l) => err.push(l), ...io }),
     );
     return { code, out: out.join("\n"), err: err.join("\n") };
   };
