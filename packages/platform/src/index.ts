@@ -1,9 +1,11 @@
 // What every service process stands on: configuration, logging, telemetry, probes and one shape of main.
 export { ConfigError, loadConfig, requireConfig } from "./config/load-config";
 export { type Config, ConfigSchema } from "./config/schema";
-export { createLogger, type Logger, silentLogger } from "./logging/logger";
+export { createLogger, type Logger, type LoggerOptions, silentLogger } from "./logging/logger";
 export {
+  type HealthServer,
   healthApp,
+  type Readiness,
   type ReadinessCheck,
   type ReadinessDetails,
   runChecks,

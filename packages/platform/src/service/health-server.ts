@@ -1,3 +1,4 @@
+import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import type { Logger } from "../logging/logger";
@@ -8,21 +9,25 @@ export type ReadinessCheck = () => Promise<void>;
 /** Extra fields for the /readyz body (e.g. a projector's lag); a failure leaves them out. */
 export type ReadinessDetails = () => Promise<Record<string, unknown>>;
 
+/** What /readyz checks, and the extra fields of its body. */
+export interface Readiness {
+  checks: Record<string, ReadinessCheck>;
+  details?: ReadinessDetails;
+}
+
 /**
  * The probe endpoints of a worker service: `/healthz` (the process is alive) and `/readyz`
  * (every check passes within `timeoutMs`), as JSON `{ status, checks: { name: "ok" | reason } }`.
+ * `readiness` is asked on every probe, so what is checked can change (start-up, then running).
  */
-export function healthApp(
-  checks: Record<string, ReadinessCheck>,
-  timeoutMs = 2000,
-  details?: ReadinessDetails,
-): Hono {
+export function healthApp(readiness: () => Readiness, timeoutMs = 2000): Hono {
   const app = new Hono();
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => {
+    const now = readiness();
     const [results, extra] = await Promise.all([
-      runChecks(checks, timeoutMs),
-      details ? details().catch(() => ({})) : {},
+      runChecks(now.checks, timeoutMs),
+      now.details ? now.details().catch(() => ({})) : {},
     ]);
     const ready = Object.values(results).every((r) => r === "ok");
     return c.json({ status: ready ? "ready" : "not ready", checks: results, ...extra }, ready ? 200 : 503);
@@ -53,23 +58,45 @@ export async function runChecks(
   return Object.fromEntries(entries);
 }
 
-/** Serves the probe endpoints on `port`; stop() closes the server. */
+/** A running probe server; `serve` changes what /readyz checks. */
+export interface HealthServer {
+  name: string;
+  serve(readiness: Readiness): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Serves the probe endpoints on `port`. A port that cannot be bound is logged, not fatal: the
+ * probes are an aid to the orchestrator, and the service itself works without them.
+ */
 export function startHealthServer(options: {
   port: number;
   host?: string;
-  checks: Record<string, ReadinessCheck>;
-  /** Extra /readyz body fields. */
-  details?: ReadinessDetails;
   logger: Logger;
-}): { name: string; stop(): Promise<void> } {
+  /** What /readyz checks until `serve` says otherwise. */
+  readiness: Readiness;
+}): HealthServer {
+  let readiness = options.readiness;
   const server = serve({
-    fetch: healthApp(options.checks, undefined, options.details).fetch,
+    fetch: healthApp(() => readiness).fetch,
     port: options.port,
     hostname: options.host,
-  });
-  options.logger.info({ port: options.port }, "health endpoints on /healthz and /readyz");
+  }) as Server;
+  server.on("error", (err) =>
+    options.logger.warn({ err, port: options.port }, "cannot serve /healthz and /readyz (HEALTH_PORT)"),
+  );
+  server.once("listening", () =>
+    options.logger.debug({ port: options.port }, "health endpoints on /healthz and /readyz"),
+  );
   return {
     name: "health server",
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    serve(next) {
+      readiness = next;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+      }),
   };
 }

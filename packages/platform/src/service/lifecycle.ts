@@ -7,13 +7,19 @@ export interface Stoppable {
 }
 
 /**
- * Stops everything once on SIGTERM or SIGINT (a second signal exits at once), then exits.
- * Returns the same shutdown function for tests and embedding.
+ * Stops everything once on SIGTERM or SIGINT (a second signal exits at once), then exits;
+ * `beforeStop` runs first (to end a start-up still waiting). Returns the same shutdown function
+ * for tests and embedding.
  */
-export function stopOnSignals(parts: Stoppable[], logger: Logger): () => Promise<void> {
+export function stopOnSignals(
+  parts: Stoppable[],
+  logger: Logger,
+  beforeStop?: () => void,
+): () => Promise<void> {
   let stopping: Promise<void> | null = null;
   const shutdown = () => {
     stopping ??= (async () => {
+      beforeStop?.();
       for (const part of [...parts].reverse()) {
         try {
           await part.stop();

@@ -1,8 +1,9 @@
-import { loadConfig } from "../config/load-config";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ConfigError, loadConfig } from "../config/load-config";
 import type { Config } from "../config/schema";
 import { createLogger, type Logger } from "../logging/logger";
 import { startServiceTelemetry } from "../telemetry/start-telemetry";
-import { type ReadinessCheck, type ReadinessDetails, startHealthServer } from "./health-server";
+import { type Readiness, startHealthServer } from "./health-server";
 import { type Stoppable, stopOnSignals } from "./lifecycle";
 import { type PreflightCheck, startPreflight } from "./preflight";
 
@@ -14,40 +15,87 @@ export interface ServiceScope {
   own<T extends Stoppable>(part: T): T;
   /** Checks what the service depends on, in the background, and logs one line per check. */
   preflight(checks: readonly PreflightCheck[]): void;
+  /**
+   * A start-up step that needs a dependency (NATS, Postgres, S3, SMTP): tried until it succeeds,
+   * with backoff, while /readyz says `starting: waiting for <name>: <why>`. A service waits for
+   * what it needs instead of exiting; only an error marked `retryable: false` (a setting that can
+   * never work) ends the start.
+   */
+  dependency<T>(name: string, open: () => Promise<T>): Promise<T>;
 }
 
 /** What a worker service reports on HEALTH_PORT: the checks behind /readyz and extra body fields. */
-export interface ServiceReadiness {
-  checks: Record<string, ReadinessCheck>;
-  details?: ReadinessDetails;
-}
+export type ServiceReadiness = Readiness;
+
+/** Waits between attempts at a dependency: short, so a service is back within seconds of it. */
+const RETRY_MS = { first: 500, max: 3000 };
 
 /**
- * The one shape of every service's main: configuration, logger and telemetry, then the service's
- * own start; its readiness (when it returns one) on HEALTH_PORT; a graceful stop on SIGTERM/SIGINT.
- * A service that cannot start stops what it started, says why, and exits 1.
+ * The one shape of every service's main: configuration (a bad variable is one line on stderr and
+ * exit 1), logger and telemetry, the probe endpoints on HEALTH_PORT from the first moment (not
+ * ready while starting, saying what it waits for), then the service's own start; its readiness
+ * (when it returns one) then answers on HEALTH_PORT. A graceful stop on SIGTERM/SIGINT. A service
+ * that cannot start for another reason stops what it started, says why, and exits 1.
  */
 export async function runService(
   service: string,
   start: (scope: ServiceScope) => Promise<ServiceReadiness | undefined>,
 ): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger({ service, level: config.LOG_LEVEL });
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${service}: ${err.message}\n`);
+    process.exit(1);
+  }
+  const logger = createLogger({ service, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const parts: Stoppable[] = [];
-  // Registered first so a signal during start-up still stops what has started.
-  const shutdown = stopOnSignals(parts, logger);
+  const starting = new AbortController();
+  // Registered first so a signal during start-up still stops what has started (and any wait).
+  const shutdown = stopOnSignals(parts, logger, () => starting.abort());
   const own = <T extends Stoppable>(part: T): T => {
     parts.push(part);
     return part;
   };
+  let waitingFor: string | null = null;
+  const startup: Readiness = {
+    checks: {
+      startup: async () => {
+        throw new Error(waitingFor ? `starting: waiting for ${waitingFor}` : "starting");
+      },
+    },
+  };
+  const dependency = async <T>(name: string, open: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      starting.signal.throwIfAborted();
+      try {
+        const value = await open();
+        if (attempt > 1)
+          logger.info({ dependency: name, attempts: attempt }, `${name} is available: starting`);
+        waitingFor = null;
+        return value;
+      } catch (err) {
+        if ((err as { retryable?: boolean }).retryable === false || err instanceof ConfigError) throw err;
+        waitingFor = `${name}: ${(err as Error).message ?? String(err)}`;
+        const delayMs = Math.min(RETRY_MS.max, RETRY_MS.first * 2 ** (attempt - 1));
+        logger.warn({ err, dependency: name, attempt, retryInMs: delayMs }, `waiting for ${name}`);
+        await sleep(delayMs, undefined, { signal: starting.signal });
+      }
+    }
+  };
   try {
     own(await startServiceTelemetry(config, service));
+    const health = own(
+      startHealthServer({ port: config.HEALTH_PORT, host: config.HOST, logger, readiness: startup }),
+    );
     const preflight = (checks: readonly PreflightCheck[]) => startPreflight(checks, logger);
-    const readiness = await start({ config, logger, own, preflight });
-    if (readiness) {
-      own(startHealthServer({ port: config.HEALTH_PORT, host: config.HOST, logger, ...readiness }));
-    }
+    const readiness = await start({ config, logger, own, dependency, preflight });
+    if (readiness) health.serve(readiness);
+    // A service without readiness serves its own probes (the API, on PORT) once it is up.
+    else await health.stop();
   } catch (err) {
+    if (starting.signal.aborted) return; // stopped by a signal while starting: shutdown exits
     logger.fatal({ err }, `${service} could not start`);
     await shutdown();
     process.exit(1);
