@@ -5,10 +5,10 @@ import { runService } from "@reimagine/platform";
 import { startCaptionHandler } from "./caption-handler";
 import { captionModelChecks, createCaptioner } from "./captioners/create-captioner";
 
-await runService("caption-handler", async ({ config, logger, own, preflight }) => {
-  const store = own(await openEventStore(config, "caption-handler"));
+await runService("caption-handler", async ({ config, logger, own, preflight, dependency }) => {
+  const store = own(await dependency("NATS", () => openEventStore(config, "caption-handler", { logger })));
   const blobs = createBlobStore(config);
-  await blobs.ensureBuckets([config.S3_BUCKET_ORIGINALS]);
+  await dependency("the blob store", () => blobs.ensureBuckets([config.S3_BUCKET_ORIGINALS]));
   const captioner = createCaptioner(config, logger);
   own(await startCaptionHandler({ store, blobs, captioner, config, logger }));
   preflight([

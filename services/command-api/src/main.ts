@@ -8,11 +8,14 @@ import { openIdempotencyStore } from "./idempotency/idempotency-store";
 import { lazyReadModel } from "./status/reconnecting-reader";
 
 // The API serves its own /healthz and /readyz on PORT, so it reports no readiness here.
-await runService("command-api", async ({ config, logger, own, preflight }) => {
+await runService("command-api", async ({ config, logger, own, preflight, dependency }) => {
   const blobs = createBlobStore(config);
-  const store = own(await openEventStore(config, "command-api"));
-  const idempotency = await openIdempotencyStore(store, config);
-  const vault = await openVault(store, { replicas: config.NATS_REPLICAS });
+  const store = own(await dependency("NATS", () => openEventStore(config, "command-api", { logger })));
+  const idempotency = await dependency("NATS", () => openIdempotencyStore(store, config));
+  await dependency("the blob store", () =>
+    blobs.ensureBuckets([config.S3_BUCKET_ORIGINALS, config.S3_BUCKET_GENERATED]),
+  );
+  const vault = await dependency("NATS", () => openVault(store, { replicas: config.NATS_REPLICAS }));
   const readModel = own(lazyReadModel(config, logger));
   own(
     await startCommandApi(

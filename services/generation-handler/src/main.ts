@@ -5,10 +5,10 @@ import { runService } from "@reimagine/platform";
 import { startGenerationHandler } from "./generation-handler";
 import { createImageGenerator, generationModelChecks } from "./generators/create-image-generator";
 
-await runService("generation-handler", async ({ config, logger, own, preflight }) => {
-  const store = own(await openEventStore(config, "generation-handler"));
+await runService("generation-handler", async ({ config, logger, own, preflight, dependency }) => {
+  const store = own(await dependency("NATS", () => openEventStore(config, "generation-handler", { logger })));
   const blobs = createBlobStore(config);
-  await blobs.ensureBuckets([config.S3_BUCKET_GENERATED]);
+  await dependency("the blob store", () => blobs.ensureBuckets([config.S3_BUCKET_GENERATED]));
   const generator = createImageGenerator(config, logger);
   own(await startGenerationHandler({ store, blobs, generator, config, logger }));
   preflight([

@@ -6,8 +6,8 @@ import { startNotifier } from "./start-notifier";
 import { verifyMailTransport } from "./verify-mail-transport";
 import { startWebhooks } from "./webhooks";
 
-await runService("notifier", async ({ config, logger, own, preflight }) => {
-  const store = own(await openEventStore(config, "notifier"));
+await runService("notifier", async ({ config, logger, own, preflight, dependency }) => {
+  const store = own(await dependency("NATS", () => openEventStore(config, "notifier", { logger })));
   const transport = createMailTransport(config, logger);
   own({ name: "mail transport", stop: () => transport.close() });
   await verifyMailTransport(transport, logger);

@@ -6,11 +6,11 @@ import { startProjector } from "./projector";
 import { projectorReadiness } from "./projector-readiness";
 import { startRetentionSweeper } from "./retention-sweeper";
 
-await runService("projector", async ({ config, logger, own, preflight }) => {
-  const database = await createDatabase(config, logger);
+await runService("projector", async ({ config, logger, own, preflight, dependency }) => {
+  const database = await dependency("the read-model database", () => createDatabase(config, logger));
   own({ name: "read-model database", stop: () => database.close() });
   logger.info({ database: database.describe() }, "read model ready");
-  const store = own(await openEventStore(config, "projector"));
+  const store = own(await dependency("NATS", () => openEventStore(config, "projector", { logger })));
   const projector = own(
     await startProjector({ db: database.db, store, logger, batchSize: config.PROJECTOR_BATCH_SIZE }),
   );
