@@ -6,7 +6,8 @@ import type { Projector } from "./projector";
 
 /**
  * What /readyz of the projector checks: Postgres answers, NATS answers, and the projector is
- * not stuck on a batch; the body also carries its position, the head and the lag.
+ * not stalled (stuck on a batch, or behind without progress); the body also carries its position,
+ * the head, the lag and how long it has stalled.
  */
 export function projectorReadiness(deps: {
   db: Kysely<Database>;
@@ -28,13 +29,14 @@ export function projectorReadiness(deps: {
     },
     async details() {
       const position = projector.position();
-      const head = await store.headPosition().catch(() => null);
+      const lag = await projector.lag().catch(() => null);
       return {
         projection: {
           name: projector.name,
           position,
-          head,
-          lag: head === null ? null : Math.max(0, head - position),
+          head: lag === null ? null : position + lag,
+          lag,
+          stalledSeconds: Math.round(projector.stalledSeconds()),
         },
       };
     },

@@ -76,7 +76,6 @@ describe("the projector", () => {
 
     const head = await appendInterleaved(t.store, [requestFlow("retried"), [witness!]]);
     const after = await start();
-    expect(after.position()).toBe(first);
     await after.waitForPosition(head);
     const report = await verifyProjection({ db: d.db, store: t.store });
     expect(report.differences.map((x) => [x.requestId, x.field])).toEqual([[tampered, "caption"]]);
@@ -144,7 +143,7 @@ describe("the projector", () => {
     const readiness = projectorReadiness({ db: d.db, store: t.store, projector });
     await Promise.all(Object.values(readiness.checks).map((check) => check()));
     expect(await readiness.details()).toEqual({
-      projection: { name: "requests", position: head, head, lag: 0 },
+      projection: { name: "requests", position: head, head, lag: 0, stalledSeconds: 0 },
     });
 
     const gone = await openTestDatabase();
@@ -153,7 +152,7 @@ describe("the projector", () => {
     await expect(broken.checks.postgres!()).rejects.toThrow();
   });
 
-  it("publishes its lag as the reimagine.projection.lag gauge while it runs", async () => {
+  it("publishes its lag and how long it has stalled as gauges while it runs", async () => {
     const reader = new TestReader();
     const telemetry = await startTelemetry({ serviceName: "test", metricReaders: [reader] });
     const lagPoints = async () =>
@@ -161,14 +160,20 @@ describe("the projector", () => {
         .flatMap((s) => s.metrics)
         .filter((m) => m.descriptor.name === "reimagine.projection.lag")
         .flatMap((m) => m.dataPoints.map((p) => [p.attributes, p.value]));
+    const stalledPoints = async () =>
+      (await reader.collect()).resourceMetrics.scopeMetrics
+        .flatMap((s) => s.metrics)
+        .filter((m) => m.descriptor.name === "reimagine.projection.stalled")
+        .flatMap((m) => m.dataPoints.map((p) => p.value as number));
     try {
       const head = await appendInterleaved(t.store, [requestFlow("notified")]);
       const broken: Projection = {
         ...requestsProjection,
         apply: () => Promise.reject(new Error("permission denied for table requests")),
       };
-      const stuck = await start({ projection: broken });
+      const stuck = await start({ projection: broken, headPollMs: 50 });
       expect(await lagPoints()).toEqual([[{ projection: "requests" }, head]]);
+      await waitFor(async () => ((await stalledPoints())[0] ?? 0) > 0, { what: "the stalled gauge to rise" });
       await stuck.stop();
 
       const projector = await start();
@@ -177,6 +182,45 @@ describe("the projector", () => {
     } finally {
       await telemetry.stop();
     }
+  });
+
+  it("starts while its database cannot be used, says so, and catches up once it can", async () => {
+    const head = await appendInterleaved(t.store, [requestFlow("notified"), requestFlow("failed")]);
+    // the position cannot be read: what a projector started while Postgres is down meets
+    await sql`alter table projection_positions rename to positions_away`.execute(d.db);
+    const projector = await start({ backoff: { baseMs: 1, maxMs: 20 } });
+    const reason = await waitFor(() => projector.stalled(), { what: "a projector waiting for its database" });
+    expect(reason).toMatch(/^cannot read the stored position \(waiting for the read-model database\)/);
+    await sql`alter table positions_away rename to projection_positions`.execute(d.db);
+    await projector.waitForPosition(head);
+    expect(projector.stalled()).toBeNull();
+    expect((await verifyProjection({ db: d.db, store: t.store })).differences).toEqual([]);
+  });
+
+  it("reports a projector that is behind without progress as stalled, in readiness and in the gauge", async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const stuck: Projection = {
+      ...requestsProjection,
+      // no error, no progress: what a consumer standing still looks like from outside
+      apply: async (trx, table, events) => {
+        await held;
+        return requestsProjection.apply(trx, table, events);
+      },
+    };
+    const head = await appendInterleaved(t.store, [requestFlow("notified")]);
+    const projector = await start({ projection: stuck, stallAfterMs: 300, headPollMs: 50 });
+    const reason = await waitFor(() => projector.stalled(), { what: "a stall to be reported" });
+    expect(reason).toMatch(
+      new RegExp(`^no progress for \\d+ s with ${head} event\\(s\\) to project after position 0$`),
+    );
+    expect(projector.stalledSeconds()).toBeGreaterThan(0);
+    const { checks } = projectorReadiness({ db: d.db, store: t.store, projector });
+    await expect(checks.projection!()).rejects.toThrow(/no progress/);
+    release();
+    await projector.waitForPosition(head);
+    expect(projector.stalled()).toBeNull();
+    expect(projector.stalledSeconds()).toBe(0);
   });
 
   it("lets a waiter know when it stops before the position is reached", async () => {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type ConsumerMessages, DeliverPolicy, type JsMsg } from "@nats-io/jetstream";
-import { decodeEvent, type JetStreamEventStore, type StoredEvent } from "@reimagine/eventstore";
+import { decodeEvent, type JetStreamEventStore, onReconnect, type StoredEvent } from "@reimagine/eventstore";
 import type { Logger } from "@reimagine/platform";
 import { type BackoffPolicy, retryDelayMs } from "@reimagine/reactor";
 import {
@@ -13,6 +13,7 @@ import {
 import type { Kysely } from "kysely";
 import { nextBatches } from "./next-batches";
 import { PositionWaiters } from "./position-waiters";
+import { ProgressWatch } from "./progress-watch";
 import { observeProjectionLag } from "./projection-lag-gauge";
 import { traceProjection } from "./trace-projection";
 
@@ -26,8 +27,12 @@ export interface ProjectorDeps {
   batchSize?: number;
   /** How long a started batch waits for more while the log says more is coming (default 5 ms). */
   batchWindowMs?: number;
-  /** Delay between attempts at a batch that failed (default 200 ms doubling to 10 s). */
+  /** Delay between attempts at a batch or a consumer that failed (default 200 ms doubling to 2 s). */
   backoff?: BackoffPolicy;
+  /** Behind the head without progress for this long is a stall (default 10 s). */
+  stallAfterMs?: number;
+  /** How often the log's head is polled to see whether the projector keeps up (default 2 s). */
+  headPollMs?: number;
 }
 
 /** A running projector. */
@@ -35,12 +40,17 @@ export interface Projector {
   readonly name: string;
   /** The position last committed with the rows. */
   position(): number;
-  /** Events in the log not yet in the read model: stream head − committed position. */
+  /**
+   * Events in the log not yet in the read model: stream head − committed position. With NATS
+   * unreachable, from the head seen last (a lag that stops being reported would hide a stall).
+   */
   lag(): Promise<number>;
   /** Resolves once the read model includes the event at `position`. */
   waitForPosition(position: number, options?: { signal?: AbortSignal }): Promise<void>;
   /** Why the projector cannot make progress right now, or null while it can. */
   stalled(): string | null;
+  /** How long it has been behind the head without progress, in seconds (0 when it keeps up). */
+  stalledSeconds(): number;
   /** Lets the batch in flight commit, then stops consuming. */
   stop(): Promise<void>;
 }
@@ -58,25 +68,38 @@ function decodeUntilBad(messages: JsMsg[]): { events: StoredEvent[]; error: Erro
   return { events, error: null };
 }
 
-const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 200, maxMs: 10_000 };
+/** Short: the projector must be back within seconds of Postgres or NATS. */
+const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 200, maxMs: 2000 };
+/**
+ * How long a pull of the ordered consumer lasts. It also bounds how long a consumer the server
+ * forgot (NATS restarted) goes unnoticed; a reconnect restarts it sooner.
+ */
+const PULL_EXPIRES_MS = 5000;
 
 /**
  * Projects every event, in log order, into the read model. An ordered consumer starts right
  * after the stored position; what it delivers is grouped into batches, and each batch commits
  * with its position in one transaction (`projectBatch`). A batch that fails is retried with
  * backoff, never skipped: the projector keeps its place in the log until the database is back.
+ * It starts whether or not Postgres answers (the stored position is read in its loop, retried),
+ * restarts its consumer when NATS is back, and reports itself stalled when it falls behind
+ * without progress.
  */
 export async function startProjector(deps: ProjectorDeps): Promise<Projector> {
   const { db, store, logger } = deps;
   const projection = deps.projection ?? requestsProjection;
   const batchSize = deps.batchSize ?? 500;
   const backoff = deps.backoff ?? DEFAULT_BACKOFF;
+  const stallAfterMs = deps.stallAfterMs ?? 10_000;
   const log = logger.child({ projection: projection.name });
   const waiters = new PositionWaiters();
   const stopping = new AbortController();
-  let position = await readProjectionPosition(db, projection.name);
+  let position = 0;
+  let positionKnown = false;
   let stall: string | null = null;
   let messages: ConsumerMessages | null = null;
+  let restarting = false;
+  const watch = new ProgressWatch({ head: () => store.headPosition(), position: () => position });
 
   const fail = (reason: string, err: unknown, attempt: number) => {
     stall = `${reason}: ${(err as Error)?.message ?? String(err)}`;
@@ -103,6 +126,7 @@ export async function startProjector(deps: ProjectorDeps): Promise<Projector> {
           rest = rest.slice(events.length);
           attempt = 1;
           stall = null;
+          watch.progressed();
           waiters.reached(position);
         }
         if (error) throw error;
@@ -120,9 +144,10 @@ export async function startProjector(deps: ProjectorDeps): Promise<Projector> {
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: position + 1,
     });
-    messages = await consumer.consume({ max_messages: batchSize * 2 });
+    messages = await consumer.consume({ max_messages: batchSize * 2, expires: PULL_EXPIRES_MS });
     if (stopping.signal.aborted) messages.stop();
     stall = null;
+    watch.progressed();
     log.info({ from: position + 1 }, "projecting");
     const batches = nextBatches<JsMsg>(messages, {
       max: batchSize,
@@ -141,13 +166,25 @@ export async function startProjector(deps: ProjectorDeps): Promise<Projector> {
     let failedAt = -1;
     while (!stopping.signal.aborted) {
       try {
+        if (!positionKnown) {
+          position = await readProjectionPosition(db, projection.name);
+          positionKnown = true;
+          waiters.reached(position);
+        }
         await consume();
+        if (restarting) {
+          restarting = false;
+          continue;
+        }
         if (!stopping.signal.aborted) throw new Error("the ordered consumer ended");
       } catch (err) {
         if (stopping.signal.aborted) break;
         attempt = position === failedAt ? attempt + 1 : 1;
         failedAt = position;
-        await fail(`cannot consume the log after position ${position}`, err, attempt).catch(() => undefined);
+        const what = positionKnown
+          ? `cannot consume the log after position ${position}`
+          : "cannot read the stored position (waiting for the read-model database)";
+        await fail(what, err, attempt).catch(() => undefined);
       } finally {
         messages?.stop();
         messages = null;
@@ -155,19 +192,37 @@ export async function startProjector(deps: ProjectorDeps): Promise<Projector> {
     }
   };
 
+  // After a NATS restart the ordered consumer would stand still until heartbeats are missed: restart it.
+  const stopListening = onReconnect(store.nc, () => {
+    if (!messages) return;
+    log.info({ position }, "NATS is back: restarting the consumer");
+    restarting = true;
+    messages.stop();
+  });
+  watch.start(deps.headPollMs ?? 2000);
   const running = run().catch((err) => log.error({ err }, "projector loop ended unexpectedly"));
   let stopped: Promise<void> | null = null;
   const projector: Projector = {
     name: projection.name,
     position: () => position,
     async lag() {
-      return Math.max(0, (await store.headPosition()) - position);
+      const head = (await watch.poll()) ?? (await store.headPosition());
+      return Math.max(0, head - position);
     },
     waitForPosition: (target, options = {}) => waiters.wait(target, position, options.signal),
-    stalled: () => stall,
+    stalled() {
+      if (stall) return stall;
+      const stalledMs = watch.stalledForMs();
+      if (stalledMs < stallAfterMs) return null;
+      const behind = (watch.lastHead() ?? position) - position;
+      return `no progress for ${Math.round(stalledMs / 1000)} s with ${behind} event(s) to project after position ${position}`;
+    },
+    stalledSeconds: () => watch.stalledForMs() / 1000,
     stop() {
       stopped ??= (async () => {
         stopping.abort();
+        stopListening();
+        watch.stop();
         messages?.stop();
         await running;
         stopLagGauge();
