@@ -99,6 +99,8 @@ export class S3BlobStore implements BlobStore {
     this.check(bucket, key);
     try {
       const body = await this.client.getObject(bucket, key);
+      // A connection that breaks mid-body fails whoever reads it; one nobody reads must not crash us.
+      body.on("error", () => undefined);
       // minio hands back the HTTP response itself; its headers save a second (racy) HEAD request.
       const headers: IncomingHttpHeaders = (body as { headers?: IncomingHttpHeaders }).headers ?? {};
       const length = Number(headers["content-length"]);

@@ -33,6 +33,8 @@ export class OrderedAppendError extends Error {
 export class UnknownStreamError extends Error {
   override readonly name = "UnknownStreamError";
   readonly code = "UNKNOWN_STREAM";
+  /** A setting, not an outage: waiting will not make the stream appear. */
+  readonly retryable = false;
   constructor(
     readonly stream: string,
     /** Streams the server does have (the first few), to spot a typo. */
@@ -47,6 +49,8 @@ export class UnknownStreamError extends Error {
 export class SubjectsOverlapError extends Error {
   override readonly name = "SubjectsOverlapError";
   readonly code = "SUBJECTS_OVERLAP";
+  /** A setting, not an outage: waiting will not free the subjects. */
+  readonly retryable = false;
   constructor(
     readonly stream: string,
     readonly subjects: string[],

@@ -31,7 +31,7 @@ export {
   leaseStoreSchema,
   openLeaseStore,
 } from "./lease/open-lease-store";
-export { connectNats, type NatsConnection } from "./nats-connection";
+export { connectNats, type NatsConnection, onReconnect } from "./nats-connection";
 export { natsUrlOf, openEventStore } from "./open-event-store";
 export { assertRequestId, InvalidRequestIdError } from "./request-id";
 export { assertStreamExists, ensureStreams, type StreamOptions } from "./stream-setup";

@@ -60,3 +60,20 @@ async function logConnectionEvents(nc: NatsConnection, log: Logger): Promise<voi
     log.debug({ err }, "NATS status stream ended");
   }
 }
+
+/**
+ * Calls `listener` each time the connection is back after a loss; returns the function that
+ * stops listening. Consumers that would otherwise wait out missed heartbeats restart at once.
+ */
+export function onReconnect(nc: NatsConnection, listener: () => void): () => void {
+  // The client's status iterator can be stopped, though its type does not say so.
+  const statuses = nc.status() as AsyncIterable<{ type: string }> & { stop?: () => void };
+  void (async () => {
+    try {
+      for await (const s of statuses) if (s.type === "reconnect") listener();
+    } catch {
+      // the connection closed: nothing more will come back
+    }
+  })();
+  return () => statuses.stop?.();
+}

@@ -98,8 +98,13 @@ function openPostgres(url: string, logger: Logger, options: CreateDatabaseOption
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client losing its server emits here; unhandled, it would crash the process.
-  pool.on("error", (err) => logger.warn({ err }, "read-model database connection lost"));
+  // An idle client losing its server emits on the pool; a client in use emits on itself. Either,
+  // unhandled, would crash the process; the query in flight fails on its own and is retried.
+  pool.on("connect", (client) =>
+    client.on("error", (err) => logger.warn({ err }, "read-model database connection lost")),
+  );
+  // The pool re-emits an idle client's error (already logged above); without a listener it throws.
+  pool.on("error", () => undefined);
   return {
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
     kind: "postgres",

@@ -11,5 +11,6 @@ export * from "./s3-server";
 export * from "./service-process";
 export * from "./smtp-sink";
 export * from "./stage-harness";
+export * from "./tcp-proxy";
 export * from "./wait-for";
 export * from "./webhook-receiver";

@@ -51,5 +51,9 @@ describe("startServiceProcess", () => {
     await expect(proc.ready(10_000)).rejects.toThrow(
       /exited \(1\) before it was ready; see .*caption-handler/,
     );
+    // a bad variable is one line naming it, not a stack
+    expect((await readFile(proc.logFile, "utf8")).trim()).toBe(
+      'caption-handler: invalid configuration: PORT must be a whole number (got "not-a-port")',
+    );
   });
 });

@@ -24,6 +24,8 @@ export interface ServiceProcess {
   readonly pid: number;
   /** Where its /healthz and /readyz answer (PORT for the API and the all-in-one, HEALTH_PORT otherwise). */
   probeUrl: string;
+  /** HEALTH_PORT: the probes of every service while it starts (waiting for its dependencies). */
+  healthUrl: string;
   /** Its stdout and stderr, one file. */
   logFile: string;
   /** Resolves with the exit code (or signal name) once the process has ended. */
@@ -68,9 +70,11 @@ export async function startServiceProcess(
 ): Promise<ServiceProcess> {
   const port = await freePort();
   const usesPort = name === "command-api" || name === "all-in-one";
+  const healthPort = usesPort ? await freePort() : port;
   const fullEnv: Record<string, string> = { PATH: process.env.PATH ?? "", HOST: "127.0.0.1" };
   for (const [k, v] of Object.entries(env)) if (v !== undefined) fullEnv[k] = v;
-  fullEnv[usesPort ? "PORT" : "HEALTH_PORT"] = String(port);
+  fullEnv.HEALTH_PORT = String(healthPort);
+  if (usesPort) fullEnv.PORT = String(port);
   const { command, args } = await serviceCommand(name);
   await mkdir(options.logDir, { recursive: true });
   const child: ChildProcess = spawn(command, args, {
@@ -101,6 +105,7 @@ export async function startServiceProcess(
     name,
     pid: child.pid ?? -1,
     probeUrl,
+    healthUrl: `http://127.0.0.1:${healthPort}`,
     logFile,
     exited,
     stop: (graceMs = 15_000) => signalAndWait("SIGTERM", graceMs),

@@ -25,6 +25,8 @@ const TIMEOUTS = {
 export function createSmtpMailTransport(smtpUrl: string, logger: Logger): MailTransport {
   const options = smtpOptions(smtpUrl);
   const transporter = nodemailer.createTransport(options);
+  // Send failures reach sendMail's caller; anything the transport emits besides must not crash us.
+  transporter.on("error", (err) => logger.warn({ err }, "mail transport error"));
   const description = describeSmtp(options);
 
   return {
