@@ -1,7 +1,14 @@
 // What every service process stands on: configuration, logging, telemetry, probes and one shape of main.
 export { ConfigError, loadConfig, requireConfig } from "./config/load-config";
 export { type Config, ConfigSchema } from "./config/schema";
-export { createLogger, type Logger, type LoggerOptions, silentLogger } from "./logging/logger";
+export {
+  createLogger,
+  createRootLogger,
+  type Logger,
+  type LoggerOptions,
+  type RootLogger,
+  silentLogger,
+} from "./logging/logger";
 export {
   type HealthServer,
   healthApp,

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { ConfigError, loadConfig } from "../config/load-config";
 import type { Config } from "../config/schema";
-import { createLogger, type Logger } from "../logging/logger";
+import { createRootLogger, type Logger } from "../logging/logger";
 import { startServiceTelemetry } from "../telemetry/start-telemetry";
 import { type Readiness, startHealthServer } from "./health-server";
 import { type Stoppable, stopOnSignals } from "./lifecycle";
@@ -22,6 +22,11 @@ export interface ServiceScope {
    * never work) ends the start.
    */
   dependency<T>(name: string, open: () => Promise<T>): Promise<T>;
+  /**
+   * What the process says it is, for a person: printed on stdout once start-up is done. On a
+   * terminal it comes first; the info lines of the start-up are not shown (warnings are).
+   */
+  banner(text: string): void;
 }
 
 /** What a worker service reports on HEALTH_PORT: the checks behind /readyz and extra body fields. */
@@ -49,7 +54,9 @@ export async function runService(
     process.stderr.write(`${service}: ${err.message}\n`);
     process.exit(1);
   }
-  const logger = createLogger({ service, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const root = createRootLogger({ service, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const { logger } = root;
+  let bannerText: string | null = null;
   const parts: Stoppable[] = [];
   const starting = new AbortController();
   // Registered first so a signal during start-up still stops what has started (and any wait).
@@ -90,7 +97,12 @@ export async function runService(
       startHealthServer({ port: config.HEALTH_PORT, host: config.HOST, logger, readiness: startup }),
     );
     const preflight = (checks: readonly PreflightCheck[]) => startPreflight(checks, logger);
-    const readiness = await start({ config, logger, own, dependency, preflight });
+    const banner = (text: string) => {
+      bannerText = text;
+    };
+    const readiness = await start({ config, logger, own, dependency, preflight, banner });
+    if (bannerText !== null) process.stdout.write(bannerText);
+    root.started();
     if (readiness) health.serve(readiness);
     // A service without readiness serves its own probes (the API, on PORT) once it is up.
     else await health.stop();
