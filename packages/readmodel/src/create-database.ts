@@ -1,11 +1,11 @@
 import { mkdir } from "node:fs/promises";
-import { join, resolve } from "node:path";
 import type { Config, Logger } from "@reimagine/platform";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import type { Database } from "./database";
 import { DatabaseUnavailableError } from "./errors";
 import { migrateToLatest } from "./migrate-to-latest";
+import { lockPgliteDirectory, pgliteDirOf } from "./pglite-lock";
 
 export interface CreateDatabaseOptions {
   /**
@@ -49,13 +49,13 @@ export async function createDatabase(
   }
   const opened = config.DATABASE_URL
     ? openPostgres(config.DATABASE_URL, logger, options)
-    : await openPglite(config.DATA_DIR);
+    : await openPglite(pgliteDirOf(config));
   const where = `${opened.where}${schema ? ` (schema ${schema})` : ""}`;
   try {
     if (schema) await prepareSchema(opened.db, schema, opened.kind);
     await sql`select 1`.execute(opened.db);
   } catch (cause) {
-    await opened.db.destroy().catch(() => undefined);
+    await opened.close().catch(() => undefined);
     throw new DatabaseUnavailableError(`cannot reach the read-model database at ${where}`, { cause });
   }
   if (migrate) {
@@ -63,7 +63,7 @@ export async function createDatabase(
       const applied = await migrateToLatest(opened.db);
       if (applied.length > 0) logger.info({ applied, database: where }, "read-model migrations applied");
     } catch (err) {
-      await opened.db.destroy().catch(() => undefined);
+      await opened.close().catch(() => undefined);
       throw err;
     }
   }
@@ -73,7 +73,7 @@ export async function createDatabase(
     kind: opened.kind,
     schema,
     describe: () => where,
-    close: () => opened.db.destroy(),
+    close: () => opened.close(),
   };
 }
 
@@ -81,6 +81,7 @@ interface Opened {
   db: Kysely<Database>;
   kind: "postgres" | "pglite";
   where: string;
+  close(): Promise<void>;
 }
 
 function openPostgres(url: string, logger: Logger, options: CreateDatabaseOptions): Opened {
@@ -105,27 +106,34 @@ function openPostgres(url: string, logger: Logger, options: CreateDatabaseOption
   );
   // The pool re-emits an idle client's error (already logged above); without a listener it throws.
   pool.on("error", () => undefined);
-  return {
-    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
-    kind: "postgres",
-    where: redact(url),
-  };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: "postgres", where: redact(url), close: () => db.destroy() };
 }
 
-async function openPglite(dataDir: string): Promise<Opened> {
-  const dir = resolve(join(dataDir, "pglite"));
+/** PGlite in `dir`, locked for this process alone (a second opener would corrupt it). */
+async function openPglite(dir: string): Promise<Opened> {
   await mkdir(dir, { recursive: true });
-  // Loaded on demand: the WebAssembly build is large and unused when Postgres is configured.
-  const [{ PGlite }, { PGliteDialect }] = await Promise.all([
-    import("@electric-sql/pglite"),
-    import("kysely-pglite-dialect"),
-  ]);
-  const pglite = new PGlite(dir);
-  return {
-    db: new Kysely<Database>({ dialect: new PGliteDialect(pglite) }),
-    kind: "pglite",
-    where: `pglite ${dir}`,
+  const release = await lockPgliteDirectory(dir);
+  let db: Kysely<Database>;
+  try {
+    // Loaded on demand: the WebAssembly build is large and unused when Postgres is configured.
+    const [{ PGlite }, { PGliteDialect }] = await Promise.all([
+      import("@electric-sql/pglite"),
+      import("kysely-pglite-dialect"),
+    ]);
+    db = new Kysely<Database>({ dialect: new PGliteDialect(new PGlite(dir)) });
+  } catch (err) {
+    await release();
+    throw err;
+  }
+  const close = async () => {
+    try {
+      await db.destroy();
+    } finally {
+      await release();
+    }
   };
+  return { db, kind: "pglite", where: `pglite ${dir}`, close };
 }
 
 /** Creates the schema and makes it current. PGlite has one session, so a SET is enough there. */

@@ -2,6 +2,14 @@ export { type CreateDatabaseOptions, createDatabase, type ReadModelDatabase } fr
 export type { Database } from "./database";
 export { DatabaseUnavailableError, MigrationError } from "./errors";
 export { migrateToLatest } from "./migrate-to-latest";
+export { openWhenReachable, type PendingReadModel } from "./open-when-reachable";
+export {
+  DatabaseLockedError,
+  type LockOwner,
+  lockPgliteDirectory,
+  pgliteDirOf,
+  pgliteOwner,
+} from "./pglite-lock";
 export { pingDatabase } from "./ping-database";
 export { PostgresRequestStateReader } from "./postgres-request-state-reader";
 export { type BatchResult, projectBatch } from "./project-batch";
