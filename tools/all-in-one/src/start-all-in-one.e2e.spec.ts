@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
@@ -9,6 +10,7 @@ import type { AllInOne } from "./start-all-in-one";
 import { startTestAllInOne, type TestAllInOne } from "./testing/test-all-in-one";
 
 describe("the all-in-one process, end to end (offline AI, PGlite, local disk, outbox)", () => {
+  const ADMIN_TOKEN = `e2e-admin-token-${randomBytes(16).toString("hex")}`;
   let running: TestAllInOne;
   let app: AllInOne;
   let dataDir: string;
@@ -20,7 +22,11 @@ describe("the all-in-one process, end to end (offline AI, PGlite, local disk, ou
       serviceName: "e2e",
       spanProcessors: [new SimpleSpanProcessor(spans)],
     });
-    running = await startTestAllInOne("e2e", { PUBLIC_BASE_URL: "http://reimagine.test" });
+    running = await startTestAllInOne("e2e", {
+      PUBLIC_BASE_URL: "http://reimagine.test",
+      ADMIN_TOKEN,
+      ADMIN_PORT: 0,
+    });
     ({ app, dataDir } = running);
   });
 
@@ -114,7 +120,10 @@ describe("the all-in-one process, end to end (offline AI, PGlite, local disk, ou
       createCliContext({ config, out: (l) => out.push(l), err: (l) => err.push(l) }),
     );
     expect(code).toBe(0);
-    expect(out).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/)]);
+    expect(out).toEqual([
+      expect.stringMatching(/^[0-9a-f-]{36}$/),
+      `${app.url}/api/v1/request/${out[0]}/image`,
+    ]);
     expect(err.map((l) => l.split(/\s+/)[1])).toEqual([
       "ImageSubmitted",
       "CaptionProduced",
@@ -126,5 +135,56 @@ describe("the all-in-one process, end to end (offline AI, PGlite, local disk, ou
       createCliContext({ config, out: () => {}, err: (l) => err.push(l) }),
     );
     expect(bad).toBe(2);
+  });
+
+  it("the CLI never opens the server's embedded read model: status from the log, the rest through the admin API", async () => {
+    const cli = async (env: Record<string, string>, ...argv: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const config = loadConfig(
+        {
+          NATS_URL: testNatsUrl(),
+          NATS_STREAM: running.config.NATS_STREAM,
+          NATS_SUBJECT_PREFIX: running.config.NATS_SUBJECT_PREFIX,
+          DATA_DIR: dataDir,
+          PORT: new URL(app.url).port,
+          ADMIN_PORT: new URL(app.adminUrl!).port,
+          ...env,
+        },
+        {},
+      );
+      const code = await runCli(
+        argv,
+        createCliContext({ config, out: (l) => out.push(l), err: (l) => err.push(l) }),
+      );
+      return { code, out: out.join("\n"), err: err.join("\n") };
+    };
+    const form = new FormData();
+    form.set("image", new Blob([await makeJpeg(40, 40)]), "photo.jpg");
+    form.set("email", "lock@example.com");
+    const { id: requestId } = (await (
+      await fetch(`${app.url}/api/v1/register`, { method: "POST", body: form })
+    ).json()) as { id: string };
+
+    const status = await cli({}, "status", requestId);
+    expect(status.code).toBe(0);
+    expect(status.out).toMatch(
+      /\(from the event log \(the read model is open in the running server, process \d+\)\)/,
+    );
+
+    const refused = await cli({}, "verify");
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(
+      /^reimagine: verify needs the read model, .* set ADMIN_TOKEN to the server's/,
+    );
+
+    await waitFor(async () => (await cli({ ADMIN_TOKEN }, "verify")).code === 0, {
+      timeoutMs: 30_000,
+      what: "verify through the admin API to find the read model caught up",
+    });
+    const replay = await cli({ ADMIN_TOKEN }, "replay");
+    expect(replay.code).toBe(0);
+    expect(replay.out).toMatch(/^rebuilt requests: \d+ event\(s\), \d+ request\(s\)/);
+    expect(await cli({ ADMIN_TOKEN }, "verify")).toMatchObject({ code: 0 });
   });
 });

@@ -92,4 +92,22 @@ describe("reimagine CLI with the read model (real NATS and Postgres)", () => {
     expect(none.out).toContain("0 of 0 failed request(s) retried");
     expect((await cli("retry", "--failed", "--since", "yesterday-ish")).code).toBe(2);
   });
+
+  it("status falls back to the log while Postgres is down, like the API; verify says why it cannot", async () => {
+    const id = await failedAndProjected();
+    const down = cliAgainst(t, { DATABASE_URL: "postgres://postgres@127.0.0.1:1/test" });
+    const status = await down("status", id);
+    expect(status.code).toBe(0);
+    expect(status.out).toMatch(
+      new RegExp(
+        `${id}: failed\\s+\\(from the event log \\(read model unavailable: cannot reach the read-model database`,
+      ),
+    );
+    const verify = await down("verify");
+    expect(verify.code).toBe(1);
+    expect(verify.err).toMatch(
+      /^reimagine: cannot reach the read-model database at postgres:\/\/postgres@127\.0\.0\.1:1\/test/,
+    );
+    expect(verify.err.split("\n")).toHaveLength(1);
+  });
 });

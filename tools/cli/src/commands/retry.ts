@@ -3,7 +3,7 @@ import { requestRetry } from "@reimagine/operations";
 import type { CliContext } from "../cli-context";
 import { CliError } from "../cli-error";
 import { parseSince } from "../parse-since";
-import { withDatabase } from "./with-database";
+import { readModelRoute, serverAdmin, withDatabase } from "./with-database";
 
 export interface RetryOptions {
   failed?: boolean;
@@ -29,6 +29,22 @@ export async function retryCommand(
   }
   if (!options.failed) throw new CliError("retry needs a request id, or --failed", 2);
   const since = options.since ? parseSince(options.since) : undefined;
+  const route = await readModelRoute(ctx);
+  if (route.via === "server") {
+    const query = since ? `?since=${encodeURIComponent(since.toISOString())}` : "";
+    const answer = (await (
+      await serverAdmin(route, "retry --failed").call("POST", `/retries${query}`)
+    ).json()) as {
+      retried: { requestId: string; stage: string }[];
+      refused: { requestId: string; reason: string }[];
+    };
+    for (const r of answer.retried) ctx.out(`${r.requestId}: retry of ${r.stage} requested`);
+    for (const r of answer.refused) ctx.err(`${r.requestId}: ${r.reason}`);
+    ctx.out(
+      `${answer.retried.length} of ${answer.retried.length + answer.refused.length} failed request(s) retried`,
+    );
+    return;
+  }
   const failed = await withDatabase(ctx, async (db) => {
     const { listFailedRequests } = await import("@reimagine/readmodel");
     return listFailedRequests(db, { since });

@@ -3,18 +3,17 @@ import { assertRequestId } from "@reimagine/eventstore";
 import { UnknownRequestError } from "@reimagine/operations";
 import { maskedEmailOf } from "@reimagine/vault";
 import type { CliContext } from "../cli-context";
-import { withDatabase } from "./with-database";
+import { oneLine } from "../cli-error";
+import { readModelRoute, withDatabase } from "./with-database";
 
 /**
- * `reimagine status <id>`: the read model's view of a request (what the API serves), or the
- * fold of its events when the read model has not caught up yet.
+ * `reimagine status <id>`: the read model's view of a request (what the API serves), or, like the
+ * API, the fold of its events when the read model has not caught up, cannot be reached, or is the
+ * embedded one a running server holds.
  */
 export async function statusCommand(ctx: CliContext, id: string, options: { json?: boolean }): Promise<void> {
   assertRequestId(id);
-  const projected = await withDatabase(ctx, async (db) => {
-    const { PostgresRequestStateReader } = await import("@reimagine/readmodel");
-    return new PostgresRequestStateReader(db).get(id);
-  });
+  const { state: projected, why } = await readProjected(ctx, id);
   let state: RequestState | null = projected;
   let source = "read model";
   if (!state) {
@@ -24,7 +23,7 @@ export async function statusCommand(ctx: CliContext, id: string, options: { json
       id,
       history.events.map((s) => s.event),
     );
-    source = "event log (not yet projected)";
+    source = `event log (${why})`;
   }
   const view = {
     id,
@@ -69,4 +68,26 @@ function madeBy(model: string | null, provider: string | null): string {
   if (!provider) return "";
   if (provider === OFFLINE_PROVIDER) return `  [${OFFLINE_PROVIDER}]`;
   return `  [${model ?? "unknown model"} via ${provider}]`;
+}
+
+/** The read model's state of a request, or null and why the log must answer instead. */
+async function readProjected(
+  ctx: CliContext,
+  id: string,
+): Promise<{ state: RequestState | null; why: string }> {
+  const route = await readModelRoute(ctx);
+  if (route.via === "server") {
+    return { state: null, why: `the read model is open in the running server, process ${route.owner.pid}` };
+  }
+  try {
+    const state = await withDatabase(ctx, async (db) => {
+      const { PostgresRequestStateReader } = await import("@reimagine/readmodel");
+      return new PostgresRequestStateReader(db).get(id);
+    });
+    return { state, why: "not yet projected" };
+  } catch (err) {
+    const { DatabaseLockedError, DatabaseUnavailableError } = await import("@reimagine/readmodel");
+    if (!(err instanceof DatabaseUnavailableError || err instanceof DatabaseLockedError)) throw err;
+    return { state: null, why: `read model unavailable: ${oneLine(err)}` };
+  }
 }

@@ -1,14 +1,24 @@
+import type { VerifyReport } from "@reimagine/readmodel";
 import type { CliContext } from "../cli-context";
 import { CliError } from "../cli-error";
-import { withDatabase } from "./with-database";
+import { readModelRoute, serverAdmin, withDatabase } from "./with-database";
 
-/** `reimagine verify`: compares every read-model row with the fold of its events; exit 1 on drift. */
+/**
+ * `reimagine verify`: compares every read-model row with the fold of its events; exit 1 on drift.
+ * Through the server's admin API when the server holds the embedded read model.
+ */
 export async function verifyCommand(ctx: CliContext, options: { json?: boolean }): Promise<void> {
-  const store = await ctx.store();
-  const report = await withDatabase(ctx, async (db) => {
-    const { verifyProjection } = await import("@reimagine/readmodel");
-    return verifyProjection({ db, store });
-  });
+  const route = await readModelRoute(ctx);
+  let report: VerifyReport;
+  if (route.via === "server") {
+    report = (await (await serverAdmin(route, "verify").call("GET", "/verify")).json()) as VerifyReport;
+  } else {
+    const store = await ctx.store();
+    report = await withDatabase(ctx, async (db) => {
+      const { verifyProjection } = await import("@reimagine/readmodel");
+      return verifyProjection({ db, store });
+    });
+  }
   if (options.json) ctx.out(JSON.stringify(report, null, 2));
   else {
     for (const d of report.differences) {
