@@ -160,6 +160,22 @@ describe("HandlerRuntime on a real NATS", () => {
     expect(survivor.seen[0]).toEqual({ id: a.id, attempt: 2 });
   });
 
+  it("keeps a message it works on for longer than ack_wait (progress heartbeat): no second delivery", async () => {
+    // Two instances compete: were the message not kept alive, NATS would hand it to the other one.
+    const slow = recordingHandler(() => new Promise((r) => setTimeout(r, 3500)));
+    const other = recordingHandler(() => new Promise((r) => setTimeout(r, 3500)));
+    await run(slow, { ackWaitMs: 1000, concurrency: 1 });
+    await run(other, { ackWaitMs: 1000, concurrency: 1 });
+    const a = imageSubmitted(newRequestId());
+    await t.store.append(a.requestId, [a], "no_stream");
+    await waitFor(() => slow.seen.length + other.seen.length === 1);
+    // three and a half ack waits: enough for NATS to redeliver twice if the heartbeat were missing
+    await new Promise((r) => setTimeout(r, 4500));
+    expect([...slow.seen, ...other.seen]).toEqual([{ id: a.id, attempt: 1 }]);
+    const info = await t.store.jsm.consumers.info(t.layout.stream, "test_handler");
+    expect([info.num_ack_pending, info.num_redelivered]).toEqual([0, 0]);
+  });
+
   it("shares the work between two instances: every event handled exactly once", async () => {
     const slow = async () => new Promise<void>((r) => setTimeout(r, 20));
     const one = recordingHandler(slow);

@@ -1,8 +1,17 @@
 import type { AnyDomainEvent } from "@reimagine/contracts";
-import { InMemoryEventStore } from "@reimagine/eventstore";
-import { interleave, openTestDatabase, requestFlow, type TestDatabase } from "@reimagine/testing";
+import { type EventStore, InMemoryEventStore, type StoredEvent } from "@reimagine/eventstore";
+import { loadConfig, silentLogger } from "@reimagine/platform";
+import {
+  interleave,
+  openTestDatabase,
+  requestFlow,
+  type TestDatabase,
+  testDatabaseUrl,
+  waitFor,
+} from "@reimagine/testing";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createDatabase } from "./create-database";
 import { projectBatch } from "./project-batch";
 import { readProjectionPosition } from "./projection-position";
 import { type RebuildProgress, rebuildProjection } from "./rebuild-projection";
@@ -125,5 +134,50 @@ describe("rebuildProjection", () => {
     ).rejects.toThrow("NATS went away");
     expect(await tablesLike(t, "requests%")).toEqual(["requests"]);
     expect(await listRequestRows(t.db, { limit: 1000 })).toEqual(intact);
+  });
+
+  it("holds the position lock through the swap: a live batch racing it lands in the new table", async () => {
+    // The live projector's own connection, so its backend can be watched waiting on the lock.
+    const live = await createDatabase(loadConfig({ DATABASE_URL: testDatabaseUrl() }, {}), silentLogger, {
+      schema: t.schema,
+      migrate: false,
+      maxConnections: 1,
+    });
+    try {
+      const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(live.db);
+      const livePid = rows[0]!.pid;
+      const latecomer = requestFlow("notified");
+      let reads = 0;
+      let batch: Promise<unknown> | null = null;
+      const racing: Pick<EventStore, "readAll" | "headPosition"> = {
+        headPosition: () => store.headPosition(),
+        async *readAll(options) {
+          yield* store.readAll(options);
+          // The second read is the rebuild's last, inside its swap transaction: the log grows and
+          // the live projector commits a batch right now.
+          if (++reads !== 2) return;
+          await appendAll(store, latecomer);
+          const events: StoredEvent[] = [];
+          for await (const e of store.readAll({ fromPosition: options?.fromPosition ?? 1 })) events.push(e);
+          let settled = false;
+          batch = projectBatch(live.db, requestsProjection, events).finally(() => (settled = true));
+          // Go on once the batch is either waiting for a lock (as it must) or done (a broken rebuild).
+          await waitFor(async () => {
+            if (settled) return true;
+            const waiting = await sql<{ wait: string | null }>`
+              select wait_event_type as wait from pg_stat_activity where pid = ${livePid}`.execute(t.db);
+            return waiting.rows[0]?.wait === "Lock";
+          });
+        },
+      };
+      await rebuildProjection({ db: t.db, store: racing, projection: requestsProjection });
+      await batch;
+      const report = await verifyProjection({ db: t.db, store });
+      expect(report.differences).toEqual([]);
+      expect(report.position).toBe(await store.headPosition());
+      expect(await readProjectionPosition(t.db, "requests")).toBe(await store.headPosition());
+    } finally {
+      await live.close();
+    }
   });
 });

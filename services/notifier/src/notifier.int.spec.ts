@@ -285,6 +285,29 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
     expect(await t.store.headPosition()).toBe(head);
   });
 
+  it("a replay after the claims have expired sends nothing: the log's UserNotified is what stops it", async () => {
+    const sink = await sinkWith();
+    const config = smtpNotifierConfig(sink);
+    const first = await runNotifier(config, transportFor(config));
+    const ids = await Promise.all(
+      Array.from({ length: 5 }, async () => (await generatedRequest(t.store)).id),
+    );
+    for (const id of ids) await outcome(id);
+    await first.stop();
+    const head = await t.store.headPosition();
+
+    // every claim gone, as after CLAIM_TTL_MS: only the log remembers what was sent
+    const kvm = new Kvm(t.store.js);
+    await (await kvm.open(claimBucketName(t.layout.stream))).destroy();
+    await t.store.jsm.consumers.delete(t.layout.stream, "notifier");
+    await runNotifier(config, transportFor(config));
+    await waitFor(() => drained("notifier"), { what: "the replay to finish" });
+
+    expect(sink.attempts).toBe(5);
+    expect(sink.messages).toHaveLength(5);
+    expect(await t.store.headPosition()).toBe(head);
+  });
+
   it("after a crash between the send and the append (claim sent, no event), appends UserNotified without a second email", async () => {
     const sink = await sinkWith();
     const config = smtpNotifierConfig(sink);
