@@ -38,6 +38,10 @@ import type {
   StoredEvent,
 } from "./types";
 
+/** A read that gets no message for this long although more is due fails (see nextWithin). */
+const READ_IDLE_MS = 4000;
+/** Pulls of a read's ordered consumer: short, so one the server forgot is noticed within seconds. */
+const READ_EXPIRES_MS = 5000;
 /** How often an "any" append re-reads the head after losing a race before giving up. */
 const ANY_RETRIES = 10;
 /**
@@ -217,7 +221,7 @@ export class JetStreamEventStore implements EventStore {
       deliver_policy: DeliverPolicy.All,
     });
     // Short pull expiries: after a NATS restart the ordered consumer is recreated within seconds.
-    const messages = await consumer.consume({ max_messages: 100, expires: 5000 });
+    const messages = await consumer.consume({ max_messages: 100, expires: READ_EXPIRES_MS });
     const onAbort = () => messages.stop();
     options.signal?.addEventListener("abort", onAbort, { once: true });
     try {
@@ -345,11 +349,18 @@ export class JetStreamEventStore implements EventStore {
       opt_start_seq: from,
       ...(headersOnly ? { headers_only: true } : {}),
     });
-    const messages = await consumer.consume({ max_messages: headersOnly ? 5000 : 1000 });
+    const messages = await consumer.consume({
+      max_messages: headersOnly ? 5000 : 1000,
+      expires: READ_EXPIRES_MS,
+    });
     const onAbort = () => messages.stop();
     signal?.addEventListener("abort", onAbort, { once: true });
+    const iterator = messages[Symbol.asyncIterator]();
     try {
-      for await (const m of messages) {
+      for (;;) {
+        const next = await nextWithin(iterator, READ_IDLE_MS, () => `reading ${filter} from ${from}`);
+        if (next.done) break;
+        const m = next.value;
         if (m.seq > until) break;
         yield m;
         if (m.seq >= until || m.info.pending === 0) break;
@@ -359,6 +370,32 @@ export class JetStreamEventStore implements EventStore {
       messages.stop();
     }
     signal?.throwIfAborted();
+  }
+}
+
+/**
+ * The next message, or an EventStoreUnavailableError when none comes within `ms` although more is
+ * known to be there: after a NATS restart an ordered consumer can sit silent for ~40 s before the
+ * client notices, and a reader that fails fast is retried sooner than one that waits.
+ */
+async function nextWithin<T>(
+  iterator: AsyncIterator<T>,
+  ms: number,
+  what: () => string,
+): Promise<IteratorResult<T>> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      iterator.next(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new EventStoreUnavailableError(`${what()}: no message for ${ms} ms`)),
+          ms,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
