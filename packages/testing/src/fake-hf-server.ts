@@ -42,6 +42,13 @@ export interface FakeHfServer {
   /** Queues answers for a route; each request takes the next one, then the default. */
   enqueue(route: FakeHfRoute, ...responses: FakeHfResponse[]): void;
   setDefault(route: FakeHfRoute, response: FakeHfResponse): void;
+  /**
+   * From now on answers that share of the calls (0..1, any route) with one of `responses`, picked
+   * at random: a model that is flaky rather than down. A rate of 0 turns it off.
+   */
+  failRandomly(rate: number, responses: FakeHfResponse[]): void;
+  /** How many calls failRandomly has failed. */
+  readonly injectedFailures: number;
   /** Forgets queued answers, recorded requests, changed defaults and listed models. */
   reset(): void;
   close(): Promise<void>;
@@ -112,6 +119,8 @@ export async function startFakeHfServer(options: FakeHfServerOptions = {}): Prom
   const requests: RecordedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const listedModels = ["fake/chat-model"];
+  let flaky: { rate: number; responses: FakeHfResponse[] } = { rate: 0, responses: [] };
+  let injectedFailures = 0;
 
   const server = createServer(async function handleFakeHf(req: IncomingMessage, res: ServerResponse) {
     const body = await readBody(req);
@@ -144,6 +153,10 @@ export async function startFakeHfServer(options: FakeHfServerOptions = {}): Prom
     if (!authorized) {
       return send(res, { status: 401, json: { error: "Invalid credentials in Authorization header" } });
     }
+    if (flaky.rate > 0 && flaky.responses.length > 0 && Math.random() < flaky.rate) {
+      injectedFailures++;
+      return send(res, flaky.responses[Math.floor(Math.random() * flaky.responses.length)]!);
+    }
     const scripted = queues[route].shift() ?? defaults[route];
     if (!scripted.delayMs) return send(res, scripted);
     const timer = setTimeout(() => {
@@ -172,7 +185,15 @@ export async function startFakeHfServer(options: FakeHfServerOptions = {}): Prom
     setDefault: (route, response) => {
       defaults[route] = response;
     },
+    failRandomly: (rate, responses) => {
+      flaky = { rate, responses };
+    },
+    get injectedFailures() {
+      return injectedFailures;
+    },
     reset: () => {
+      flaky = { rate: 0, responses: [] };
+      injectedFailures = 0;
       for (const q of Object.values(queues)) q.length = 0;
       requests.length = 0;
       listedModels.splice(0, listedModels.length, "fake/chat-model");

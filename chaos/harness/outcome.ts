@@ -1,0 +1,81 @@
+import { foldRequest } from "@reimagine/contracts";
+import { readProjectionPosition, verifyProjection } from "@reimagine/readmodel";
+import type { ChaosEnv } from "./chaos-env";
+
+const SUCCESSES = ["CaptionProduced", "ImageGenerated", "UserNotified"] as const;
+
+/** What a scenario left behind, for its checks. */
+export interface Outcome {
+  requests: number;
+  notified: number;
+  failed: number;
+  /** Requests not notified or failed. */
+  notTerminal: string[];
+  /** Requests with a success event of one stage more than once. */
+  duplicateSuccesses: string[];
+  /** Notified requests that got no email or more than one; emails for requests not notified. */
+  emailMismatches: string[];
+  emails: number;
+  /** Read-model rows that differ from the fold of the log. */
+  drift: number;
+  unexpectedExits: string[];
+}
+
+/** True once every request is notified or failed in the log and the read model has it all. */
+export async function drained(env: ChaosEnv, ids: string[], done: Set<string>): Promise<boolean> {
+  for (const id of ids) {
+    if (done.has(id)) continue;
+    const state = foldRequest(
+      id,
+      (await env.store.readRequest(id)).events.map((s) => s.event),
+    );
+    if (state.status !== "notified" && state.status !== "failed") return false;
+    done.add(id);
+  }
+  const [position, head] = await Promise.all([
+    readProjectionPosition(env.readModel.db, "requests"),
+    env.store.headPosition(),
+  ]);
+  return position >= head;
+}
+
+/** Everything the targets are about, read from the log, the read model, the mailbox and the processes. */
+export async function outcomeOf(env: ChaosEnv, ids: string[]): Promise<Outcome> {
+  const outcome: Outcome = {
+    requests: ids.length,
+    notified: 0,
+    failed: 0,
+    notTerminal: [],
+    duplicateSuccesses: [],
+    emailMismatches: [],
+    emails: env.smtp.messages.length,
+    drift: 0,
+    unexpectedExits: env.unexpectedExits(),
+  };
+  const emailsOf = new Map<string, number>();
+  for (const m of env.smtp.messages) {
+    const id = /^<([0-9a-f-]{36})\.notification@/.exec(m.parsed.messageId ?? "")?.[1] ?? "?";
+    emailsOf.set(id, (emailsOf.get(id) ?? 0) + 1);
+  }
+  for (const id of emailsOf.keys()) {
+    if (!env.submitted.has(id)) outcome.emailMismatches.push(`${id}: email for no request of the suite`);
+  }
+  for (const id of ids) {
+    const events = (await env.store.readRequest(id)).events.map((s) => s.event);
+    const state = foldRequest(id, events);
+    if (state.status === "notified") outcome.notified++;
+    else if (state.status === "failed") outcome.failed++;
+    else outcome.notTerminal.push(`${id}: ${state.status}`);
+    for (const type of SUCCESSES) {
+      const n = events.filter((e) => e.type === type).length;
+      if (n > 1) outcome.duplicateSuccesses.push(`${id}: ${type} ×${n}`);
+    }
+    const emails = emailsOf.get(id) ?? 0;
+    if (emails !== (state.status === "notified" ? 1 : 0)) {
+      outcome.emailMismatches.push(`${id}: ${emails} email(s), status ${state.status}`);
+    }
+  }
+  const report = await verifyProjection({ db: env.readModel.db, store: env.store });
+  outcome.drift = report.differences.length + report.missingRows.length + report.unexpectedRows.length;
+  return outcome;
+}
