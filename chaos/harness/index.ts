@@ -1,5 +1,6 @@
 // The chaos suite's harness: an environment of real servers and service processes, a load, faults.
 export { type ChaosEnv, type ChaosService, SERVICES, startChaosEnv } from "./chaos-env";
+export { chaosScenarios } from "./chaos-scenarios";
 export { expectClean } from "./expect-clean";
 export { type NatsServer, startNatsServer } from "./nats-server";
 export { type PostgresCluster, startPostgresCluster } from "./postgres-cluster";

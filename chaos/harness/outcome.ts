@@ -15,6 +15,7 @@ export interface Outcome {
   duplicateSuccesses: string[];
   /** Notified requests that got no email or more than one; emails for requests not notified. */
   emailMismatches: string[];
+  /** Emails for this scenario's requests. */
   emails: number;
   /** Read-model rows that differ from the fold of the log. */
   drift: number;
@@ -48,7 +49,7 @@ export async function outcomeOf(env: ChaosEnv, ids: string[]): Promise<Outcome> 
     notTerminal: [],
     duplicateSuccesses: [],
     emailMismatches: [],
-    emails: env.smtp.messages.length,
+    emails: 0,
     drift: 0,
     unexpectedExits: env.unexpectedExits(),
   };
@@ -71,6 +72,7 @@ export async function outcomeOf(env: ChaosEnv, ids: string[]): Promise<Outcome> 
       if (n > 1) outcome.duplicateSuccesses.push(`${id}: ${type} ×${n}`);
     }
     const emails = emailsOf.get(id) ?? 0;
+    outcome.emails += emails;
     if (emails !== (state.status === "notified" ? 1 : 0)) {
       outcome.emailMismatches.push(`${id}: ${emails} email(s), status ${state.status}`);
     }
