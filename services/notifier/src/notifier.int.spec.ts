@@ -266,16 +266,21 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
     }
   });
 
-  it("a replay (a fresh consumer from the start of the log) sends nothing", async () => {
-    const sink = await sinkWith();
-    const config = smtpNotifierConfig(sink);
+  /** Five requests notified by an instance that then stops; the log's head afterwards. */
+  async function fiveNotified(config: Config): Promise<number> {
     const first = await runNotifier(config, transportFor(config));
     const ids = await Promise.all(
       Array.from({ length: 5 }, async () => (await generatedRequest(t.store, { vault })).id),
     );
     for (const id of ids) await outcome(id);
     await first.stop();
-    const head = await t.store.headPosition();
+    return t.store.headPosition();
+  }
+
+  it("a replay (a fresh consumer from the start of the log) sends nothing", async () => {
+    const sink = await sinkWith();
+    const config = smtpNotifierConfig(sink);
+    const head = await fiveNotified(config);
 
     await t.store.jsm.consumers.delete(t.layout.stream, "notifier");
     await runNotifier(config, transportFor(config));
@@ -288,13 +293,7 @@ describe("notifier (real NATS JetStream, real SMTP sink)", () => {
   it("a replay after the claims have expired sends nothing: the log's UserNotified is what stops it", async () => {
     const sink = await sinkWith();
     const config = smtpNotifierConfig(sink);
-    const first = await runNotifier(config, transportFor(config));
-    const ids = await Promise.all(
-      Array.from({ length: 5 }, async () => (await generatedRequest(t.store)).id),
-    );
-    for (const id of ids) await outcome(id);
-    await first.stop();
-    const head = await t.store.headPosition();
+    const head = await fiveNotified(config);
 
     // every claim gone, as after CLAIM_TTL_MS: only the log remembers what was sent
     const kvm = new Kvm(t.store.js);
