@@ -102,7 +102,11 @@ describe("caption-handler on NATS, s3rver and the HF wire format", () => {
 
   it("records CaptionFailed when deliveries keep ending without an outcome (the process dies each time)", async () => {
     // Two attempts, each taken by an instance that dies mid-call; the third delivery is over the cap.
-    const config = h.configWith({ HANDLER_MAX_ATTEMPTS: 2, HANDLER_ACK_WAIT_MS: 1000, HF_TIMEOUT_MS: 60_000 });
+    const config = h.configWith({
+      HANDLER_MAX_ATTEMPTS: 2,
+      HANDLER_ACK_WAIT_MS: 1000,
+      HF_TIMEOUT_MS: 60_000,
+    });
     h.hf.enqueue("imageToText", { json: { generated_text: "never seen" }, delayMs: 30_000 });
     h.hf.enqueue("imageToText", { json: { generated_text: "never seen" }, delayMs: 30_000 });
     const { event: submitted } = await h.submit();
@@ -116,7 +120,10 @@ describe("caption-handler on NATS, s3rver and the HF wire format", () => {
     const failed = await h.waitForEvent(submitted.requestId, "CaptionFailed");
     expect(failed.data).toMatchObject({ reason: "Error: no outcome after 2 deliveries", attempts: 3 });
     expect(h.hf.requestsFor("imageToText")).toHaveLength(2);
-    expect((await h.events(submitted.requestId)).map((e) => e.type)).toEqual(["ImageSubmitted", "CaptionFailed"]);
+    expect((await h.events(submitted.requestId)).map((e) => e.type)).toEqual([
+      "ImageSubmitted",
+      "CaptionFailed",
+    ]);
   });
 
   it("fails at once on a 401: one HF request only", async () => {
