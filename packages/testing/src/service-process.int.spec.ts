@@ -53,7 +53,7 @@ describe("startServiceProcess", () => {
     );
     // a bad variable is one line naming it, not a stack
     expect((await readFile(proc.logFile, "utf8")).trim()).toBe(
-      'caption-handler: invalid configuration: PORT must be a whole number (got "not-a-port")',
+      'caption-handler: invalid configuration: PORT: must be a whole number (got "not-a-port")',
     );
   });
 });

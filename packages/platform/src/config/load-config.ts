@@ -32,7 +32,7 @@ export function loadConfig(
   });
 }
 
-/** "PORT must be a whole number (got "abc")": the variable, what it must be, and what it was. */
+/** `PORT: must be a whole number (got "abc")`: the variable, what it must be, and what it was. */
 function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>): string {
   const name = issue.path.join(".");
   const value = input[name];
@@ -40,10 +40,12 @@ function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>):
     typeof value === "string" && !SECRET.test(name) && value.length <= 60
       ? ` (got ${JSON.stringify(value)})`
       : "";
-  return `${name} ${expectation(issue)}${shown}`;
+  return `${name}: ${expectation(issue)}${shown}`;
 }
 
 function expectation(issue: z.core.$ZodIssue): string {
+  // The schema's own words ("must contain {caption}") say it best; zod's defaults get plainer ones.
+  if (issue.message.startsWith("must ")) return issue.message;
   switch (issue.code) {
     case "invalid_type":
       return issue.expected === "number" ? "must be a whole number" : `must be a ${issue.expected}`;
@@ -57,7 +59,7 @@ function expectation(issue: z.core.$ZodIssue): string {
       if (issue.format === "regex") return `must be ${issue.message}`;
       return issue.format === "url" ? "must be a URL" : `must be a ${issue.format}`;
     default:
-      return `is invalid: ${issue.message}`;
+      return issue.message;
   }
 }
 

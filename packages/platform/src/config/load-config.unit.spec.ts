@@ -13,11 +13,11 @@ describe("loadConfig", () => {
   it("names every bad variable in one line, with what it must be", () => {
     expect(() => loadConfig({}, { PORT: "http", S3_ENDPOINT: "not a url" })).toThrowError(
       new ConfigError(
-        'invalid configuration: PORT must be a whole number (got "http"); S3_ENDPOINT must be a URL (got "not a url")',
+        'invalid configuration: PORT: must be a whole number (got "http"); S3_ENDPOINT: must be a URL (got "not a url")',
       ),
     );
     expect(() => loadConfig({}, { LOG_LEVEL: "verbose" })).toThrowError(
-      /^invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent \(got "verbose"\)$/,
+      /^invalid configuration: LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent \(got "verbose"\)$/,
     );
   });
 
@@ -29,7 +29,7 @@ describe("loadConfig", () => {
         return e as Error;
       }
     })();
-    expect(err?.message).toMatch(/^invalid configuration: SMTP_URL must be a URL$/);
+    expect(err?.message).toMatch(/^invalid configuration: SMTP_URL: must be a URL$/);
   });
 
   it("takes the subject prefix from the stream name unless it is set", () => {
