@@ -59,7 +59,8 @@ export function createCliContext(
       return store;
     },
     vault() {
-      vault ??= ctx.store().then((s) => openVault(s, { replicas: ctx.config.NATS_REPLICAS }));
+      // like the streams, the key bucket is the services' to create: a tool only opens it
+      vault ??= ctx.store().then((s) => openVault(s, { replicas: ctx.config.NATS_REPLICAS, readOnly: true }));
       return vault;
     },
     onClose(close) {

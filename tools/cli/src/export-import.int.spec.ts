@@ -1,5 +1,5 @@
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { access, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -111,9 +111,11 @@ describe("reimagine export / import (real NATS)", () => {
 
   it("read-only verbs on an unknown stream: one line, exit 2, and no stream created", async () => {
     const layout = randomLayout();
-    const cli = cliAgainst({ layout });
+    const dataDir = join(dir, "untouched");
+    const cli = cliAgainst({ layout }, { DATA_DIR: dataDir });
     for (const argv of [
       ["events", newRequestId()],
+      ["status", newRequestId()],
       ["export"],
       ["dead-letters"],
       ["retry", newRequestId()],
@@ -126,7 +128,7 @@ describe("reimagine export / import (real NATS)", () => {
     const nc = await connectNats(testNatsUrl(), "probe");
     try {
       const jsm = await jetstreamManager(nc);
-      for (const name of [layout.stream, layout.deadLetterStream]) {
+      for (const name of [layout.stream, layout.deadLetterStream, `KV_${layout.stream}_keys`]) {
         expect(
           await jsm.streams.info(name).then(
             () => "exists",
@@ -137,5 +139,12 @@ describe("reimagine export / import (real NATS)", () => {
     } finally {
       await nc.close();
     }
+    // nor was the embedded read model opened (created) on the way
+    expect(
+      await access(dataDir).then(
+        () => "exists",
+        () => "absent",
+      ),
+    ).toBe("absent");
   });
 });

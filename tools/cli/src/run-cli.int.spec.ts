@@ -1,5 +1,11 @@
 import { loadConfig } from "@reimagine/platform";
-import { newRequestId, openTestStore, sealedRequestFlow, type TestStore } from "@reimagine/testing";
+import {
+  newRequestId,
+  openTestStore,
+  requestFlow,
+  sealedRequestFlow,
+  type TestStore,
+} from "@reimagine/testing";
 import { openVault } from "@reimagine/vault";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createCliContext } from "./cli-context";
@@ -48,6 +54,23 @@ describe("reimagine CLI against a real NATS", () => {
     const status = await cli("status", id, "--json");
     expect(JSON.parse(status.out)).toMatchObject({ status: "cancelled", error: null });
     expect((await cli("retry", id)).err).toMatch(/has not failed \(status: cancelled\)/);
+  });
+
+  it("reading creates nothing: no key bucket, no durable consumer", async () => {
+    const id = newRequestId();
+    await t.store.append(id, requestFlow("failed", id), "no_stream");
+    for (const verb of ["events", "status"]) expect((await cli(verb, id)).code).toBe(0);
+    const bucket = await t.store.jsm.streams.info(`KV_${t.layout.stream}_keys`).then(
+      () => "exists",
+      () => "absent",
+    );
+    expect(bucket).toBe("absent");
+    // reading uses ordered consumers, which the server drops by itself; never a durable one
+    const durable: string[] = [];
+    for await (const c of t.store.jsm.consumers.list(t.layout.stream)) {
+      if (c.config.durable_name) durable.push(c.config.durable_name);
+    }
+    expect(durable).toEqual([]);
   });
 
   it("an unknown id is a one-line failure (exit 1), a malformed one a usage error (exit 2)", async () => {

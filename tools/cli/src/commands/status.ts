@@ -13,11 +13,13 @@ import { readModelRoute, withDatabase } from "./with-database";
  */
 export async function statusCommand(ctx: CliContext, id: string, options: { json?: boolean }): Promise<void> {
   assertRequestId(id);
+  // The log first: a wrong stream is said before anything touches the read model.
+  const store = await ctx.store();
   const { state: projected, why } = await readProjected(ctx, id);
   let state: RequestState | null = projected;
   let source = "read model";
   if (!state) {
-    const history = await (await ctx.store()).readRequest(id);
+    const history = await store.readRequest(id);
     if (history.events.length === 0) throw new UnknownRequestError(id);
     state = foldRequest(
       id,
