@@ -102,6 +102,7 @@ export async function startChaosEnv(): Promise<ChaosEnv> {
       MAIL_FROM,
       PUBLIC_BASE_URL: "http://chaos.reimagine.test",
       HF_TOKEN,
+      HF_CAPTION_MODE: "imageToText",
       HF_CAPTION_ENDPOINT_URL: hf.endpoints.imageToText,
       HF_GENERATION_ENDPOINT_URL: hf.endpoints.textToImage,
       HF_TIMEOUT_MS: "5000",

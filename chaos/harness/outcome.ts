@@ -13,7 +13,7 @@ export interface Outcome {
   notTerminal: string[];
   /** Requests with a success event of one stage more than once. */
   duplicateSuccesses: string[];
-  /** Notified requests that got no email or more than one; emails for requests not notified. */
+  /** Requests whose emails are not exactly: one ready email if notified, one failure email per FailureNotified. */
   emailMismatches: string[];
   /** Emails for this scenario's requests. */
   emails: number;
@@ -53,10 +53,15 @@ export async function outcomeOf(env: ChaosEnv, ids: string[]): Promise<Outcome> 
     drift: 0,
     unexpectedExits: env.unexpectedExits(),
   };
-  const emailsOf = new Map<string, number>();
+  // Ready emails (<id>.notification@…) and failure emails (<id>.<stage>-failed-<run>@…), per request.
+  const emailsOf = new Map<string, { ready: number; failure: number }>();
   for (const m of env.smtp.messages) {
-    const id = /^<([0-9a-f-]{36})\.notification@/.exec(m.parsed.messageId ?? "")?.[1] ?? "?";
-    emailsOf.set(id, (emailsOf.get(id) ?? 0) + 1);
+    const match = /^<([0-9a-f-]{36})\.([a-z-]+?)(?:-\d+)?@/.exec(m.parsed.messageId ?? "");
+    const id = match?.[1] ?? `unparsed ${m.parsed.messageId}`;
+    const counts = emailsOf.get(id) ?? { ready: 0, failure: 0 };
+    if (match?.[2] === "notification") counts.ready++;
+    else counts.failure++;
+    emailsOf.set(id, counts);
   }
   for (const id of emailsOf.keys()) {
     if (!env.submitted.has(id)) outcome.emailMismatches.push(`${id}: email for no request of the suite`);
@@ -71,10 +76,13 @@ export async function outcomeOf(env: ChaosEnv, ids: string[]): Promise<Outcome> 
       const n = events.filter((e) => e.type === type).length;
       if (n > 1) outcome.duplicateSuccesses.push(`${id}: ${type} ×${n}`);
     }
-    const emails = emailsOf.get(id) ?? 0;
-    outcome.emails += emails;
-    if (emails !== (state.status === "notified" ? 1 : 0)) {
-      outcome.emailMismatches.push(`${id}: ${emails} email(s), status ${state.status}`);
+    const emails = emailsOf.get(id) ?? { ready: 0, failure: 0 };
+    outcome.emails += emails.ready + emails.failure;
+    const failureNotices = events.filter((e) => e.type === "FailureNotified").length;
+    if (emails.ready !== (state.status === "notified" ? 1 : 0) || emails.failure !== failureNotices) {
+      outcome.emailMismatches.push(
+        `${id}: ${emails.ready} ready and ${emails.failure} failure email(s), status ${state.status}, ${failureNotices} FailureNotified`,
+      );
     }
   }
   const report = await verifyProjection({ db: env.readModel.db, store: env.store });
