@@ -13,10 +13,19 @@ export interface Outcome {
   notTerminal: string[];
   /** Requests with a success event of one stage more than once. */
   duplicateSuccesses: string[];
-  /** Requests whose emails are not exactly: one ready email if notified, one failure email per FailureNotified. */
+  /**
+   * Requests whose emails (distinct Message-IDs) are not exactly one ready email if notified and one
+   * failure email per FailureNotified.
+   */
   emailMismatches: string[];
   /** Emails for this scenario's requests. */
   emails: number;
+  /**
+   * Ready emails delivered again with the same Message-ID: the documented windows where a sender
+   * cannot know the server kept the message (killed between the server's 250 and the claim update,
+   * or the connection cut after DATA). Mail systems drop the copy by its Message-ID.
+   */
+  resentSameMessageId: number;
   /** Read-model rows that differ from the fold of the log. */
   drift: number;
   unexpectedExits: string[];
@@ -50,14 +59,23 @@ export async function outcomeOf(env: ChaosEnv, ids: string[]): Promise<Outcome> 
     duplicateSuccesses: [],
     emailMismatches: [],
     emails: 0,
+    resentSameMessageId: 0,
     drift: 0,
     unexpectedExits: env.unexpectedExits(),
   };
   // Ready emails (<id>.notification@…) and failure emails (<id>.<stage>-failed-<run>@…), per request.
+  // Counted by Message-ID: what a person's mailbox shows; the same Message-ID again is a resend.
   const emailsOf = new Map<string, { ready: number; failure: number }>();
+  const seen = new Set<string>();
   for (const m of env.smtp.messages) {
-    const match = /^<([0-9a-f-]{36})\.([a-z-]+?)(?:-\d+)?@/.exec(m.parsed.messageId ?? "");
-    const id = match?.[1] ?? `unparsed ${m.parsed.messageId}`;
+    const messageId = m.parsed.messageId ?? "";
+    const match = /^<([0-9a-f-]{36})\.([a-z-]+?)(?:-\d+)?@/.exec(messageId);
+    const id = match?.[1] ?? `unparsed ${messageId}`;
+    if (seen.has(messageId)) {
+      if (env.submitted.has(id) && ids.includes(id)) outcome.resentSameMessageId++;
+      continue;
+    }
+    seen.add(messageId);
     const counts = emailsOf.get(id) ?? { ready: 0, failure: 0 };
     if (match?.[2] === "notification") counts.ready++;
     else counts.failure++;

@@ -71,7 +71,7 @@ function describe(r: ScenarioReport, logDir: string): string {
   return [
     `chaos ${r.name}: ${o.requests} request(s): ${o.notified} notified, ${o.failed} failed, ${o.notTerminal.length} not terminal, ${r.unsubmitted.length} never accepted`,
     `  fault → drained ${s(r.faultToDrained)} s (fault over → drained ${s(r.restoredToDrained)} s)`,
-    `  emails ${o.emails}, ${o.emailMismatches.length} mismatch(es); duplicate success events ${o.duplicateSuccesses.length}; drift ${o.drift}; crashed processes ${o.unexpectedExits.length}`,
+    `  emails ${o.emails} (+${o.resentSameMessageId} resent with the same Message-ID), ${o.emailMismatches.length} mismatch(es); duplicate success events ${o.duplicateSuccesses.length}; drift ${o.drift}; crashed processes ${o.unexpectedExits.length}`,
     `  logs: ${logDir}`,
   ].join("\n");
 }

@@ -6,8 +6,11 @@ export interface TcpProxy {
   readonly port: number;
   /** Accepts and forwards connections (again). */
   open(): Promise<void>;
-  /** Refuses new connections and cuts every open one, as a server that went away. */
-  close(): Promise<void>;
+  /**
+   * Refuses new connections and, unless `cutOpen: false`, cuts every open one too: a server that
+   * went away, or (with `cutOpen: false`) one that refuses new work but finishes what it has.
+   */
+  close(options?: { cutOpen?: boolean }): Promise<void>;
 }
 
 /** Forwards 127.0.0.1:<free port> to `target`; starts closed when `open: false`. */
@@ -41,11 +44,15 @@ export async function startTcpProxy(
       });
       server = listening;
     },
-    async close() {
+    async close({ cutOpen = true } = {}) {
       const closing = server;
       server = null;
-      for (const socket of sockets) socket.destroy();
-      if (closing) await new Promise<void>((resolve) => closing.close(() => resolve()));
+      if (cutOpen) for (const socket of sockets) socket.destroy();
+      // close() waits for open connections to end: not for those left to finish on their own
+      if (closing) {
+        const closed = new Promise<void>((resolve) => closing.close(() => resolve()));
+        if (cutOpen) await closed;
+      }
     },
   };
   if (options.open !== false) await proxy.open();
