@@ -4,6 +4,7 @@ import {
   dueStage,
   evolveRequest,
   foldRequest,
+  isFinished,
   maskEmail,
   ROUTES,
   routeOf,
