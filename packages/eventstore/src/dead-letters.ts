@@ -1,11 +1,12 @@
 import { DeliverPolicy, JetStreamApiError, type JsMsg } from "@nats-io/jetstream";
 import { type MsgHdrs, headers as natsHeaders } from "@nats-io/transport-node";
 import type { AnyDomainEvent } from "@reimagine/contracts";
-import { decodeEvent } from "./codec";
+import { decodeEvent, EVENT_TYPE_HEADER, REQUEST_ID_HEADER } from "./codec";
 import { STREAM_NOT_FOUND } from "./errors";
 import type { JetStreamEventStore } from "./jetstream-event-store";
 
-const H = {
+/** The headers a dead letter carries besides the event's own. */
+export const DEAD_LETTER_HEADERS = {
   consumer: "Reimagine-Dlq-Consumer",
   reason: "Reimagine-Dlq-Reason",
   attempts: "Reimagine-Dlq-Attempts",
@@ -37,11 +38,11 @@ export async function deadLetter(
 ): Promise<void> {
   const h = natsHeaders();
   copyHeaders(msg.headers, h);
-  h.set(H.consumer, info.consumer);
-  h.set(H.reason, oneLine(info.reason));
-  h.set(H.attempts, String(info.attempts));
-  h.set(H.originalPosition, String(info.originalPosition));
-  h.set(H.failedAt, new Date().toISOString());
+  h.set(DEAD_LETTER_HEADERS.consumer, info.consumer);
+  h.set(DEAD_LETTER_HEADERS.reason, oneLine(info.reason));
+  h.set(DEAD_LETTER_HEADERS.attempts, String(info.attempts));
+  h.set(DEAD_LETTER_HEADERS.originalPosition, String(info.originalPosition));
+  h.set(DEAD_LETTER_HEADERS.failedAt, new Date().toISOString());
   const subject = store.layout.deadLetter(info.consumer, safeToken(info.requestId));
   await store.js.publish(subject, msg.data, {
     headers: h,
@@ -118,13 +119,13 @@ function toDeadLetter(seq: number, h: MsgHdrs | undefined, data: Uint8Array): De
   }
   return {
     id: seq,
-    consumer: h?.get(H.consumer) ?? "unknown",
-    reason: h?.get(H.reason) ?? "",
-    attempts: Number(h?.get(H.attempts) ?? 0),
-    originalPosition: Number(h?.get(H.originalPosition) ?? 0),
-    failedAt: h?.get(H.failedAt) ?? "",
-    requestId: event?.requestId ?? h?.get("Reimagine-Request-Id") ?? "unknown",
-    eventType: event?.type ?? h?.get("Reimagine-Event-Type") ?? "unknown",
+    consumer: h?.get(DEAD_LETTER_HEADERS.consumer) ?? "unknown",
+    reason: h?.get(DEAD_LETTER_HEADERS.reason) ?? "",
+    attempts: Number(h?.get(DEAD_LETTER_HEADERS.attempts) ?? 0),
+    originalPosition: Number(h?.get(DEAD_LETTER_HEADERS.originalPosition) ?? 0),
+    failedAt: h?.get(DEAD_LETTER_HEADERS.failedAt) ?? "",
+    requestId: event?.requestId ?? h?.get(REQUEST_ID_HEADER) ?? "unknown",
+    eventType: event?.type ?? h?.get(EVENT_TYPE_HEADER) ?? "unknown",
     event,
   };
 }

@@ -1,5 +1,6 @@
 export { decodeEvent, EVENT_TYPE_HEADER, encodeEvent, REQUEST_ID_HEADER, TRACEPARENT_HEADER } from "./codec";
 export {
+  DEAD_LETTER_HEADERS,
   type DeadLetter,
   DeadLetterNotFoundError,
   deadLetter,

@@ -41,7 +41,7 @@ describe("openEventStore (real NATS)", () => {
     const err = await openEventStore(config, "test", { ensureStreams: false }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnknownStreamError);
     expect((err as Error).message).toMatch(
-      new RegExp(`^no stream ${name} \\(the server has: .*\\) at nats://.*: check NATS_STREAM`),
+      new RegExp(`^no stream ${name} \\(the server has(: .*| none)\\) at nats://.*: check NATS_STREAM`),
     );
     expect((err as Error).message).not.toContain("\n");
     expect(await streamExists(name)).toBe(false);

@@ -1,7 +1,14 @@
 import type { Consumer, ConsumerMessages, JsMsg } from "@nats-io/jetstream";
 import { context, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { JetStreamEventStore, StoredEvent } from "@reimagine/eventstore";
-import { deadLetter, decodeEvent, ensureDurableConsumer, TRACEPARENT_HEADER } from "@reimagine/eventstore";
+import {
+  DEAD_LETTER_HEADERS,
+  deadLetter,
+  decodeEvent,
+  ensureDurableConsumer,
+  REQUEST_ID_HEADER,
+  TRACEPARENT_HEADER,
+} from "@reimagine/eventstore";
 import type { Logger } from "@reimagine/platform";
 import { contextFromTraceparent, instruments, tracer } from "@reimagine/platform";
 import { type BackoffPolicy, isRetryable, retryDelayMs, retryHintOf } from "./backoff";
@@ -205,7 +212,7 @@ export class HandlerRuntime {
   private async process(msg: JsMsg, source: Source, signal: AbortSignal): Promise<void> {
     const attempt = msg.info.deliveryCount;
     const position = source.redrive
-      ? Number(msg.headers?.get("Reimagine-Dlq-Original-Position") ?? 0)
+      ? Number(msg.headers?.get(DEAD_LETTER_HEADERS.originalPosition) ?? 0)
       : msg.seq;
     const baseLog = this.options.logger.child({ consumer: this.handler.name, position, attempt });
     let stored: StoredEvent;
@@ -214,7 +221,7 @@ export class HandlerRuntime {
     } catch (err) {
       baseLog.error({ err }, "unreadable event: dead-lettering it");
       await this.deadLetterOrRetry(msg, baseLog, {
-        requestId: msg.headers?.get("Reimagine-Request-Id") ?? "unknown",
+        requestId: msg.headers?.get(REQUEST_ID_HEADER) ?? "unknown",
         reason: `unreadable event: ${(err as Error).message}`,
         attempts: attempt,
         originalPosition: position,

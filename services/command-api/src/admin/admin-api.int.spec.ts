@@ -1,5 +1,5 @@
 import type { AnyDomainEvent } from "@reimagine/contracts";
-import { encodeEvent } from "@reimagine/eventstore";
+import { DEAD_LETTER_HEADERS, encodeEvent } from "@reimagine/eventstore";
 import { requestRetry } from "@reimagine/operations";
 import { countRequests, projections, rebuildProjection } from "@reimagine/readmodel";
 import {
@@ -230,9 +230,9 @@ describe("admin API: bulk retry and dead letters", () => {
     const [flow] = await given("captioned");
     const event = flow![1]!;
     const { payload, headers } = encodeEvent(event);
-    headers.set("Reimagine-Dlq-Consumer", "generation_handler");
-    headers.set("Reimagine-Dlq-Reason", "boom");
-    headers.set("Reimagine-Dlq-Attempts", "6");
+    headers.set(DEAD_LETTER_HEADERS.consumer, "generation_handler");
+    headers.set(DEAD_LETTER_HEADERS.reason, "boom");
+    headers.set(DEAD_LETTER_HEADERS.attempts, "6");
     await api.store.js.publish(api.store.layout.deadLetter("generation_handler", event.requestId), payload, {
       headers,
     });

@@ -6,6 +6,8 @@ import type { CommandApiDeps } from "../app/command-api-deps";
 import { answerProblems } from "../http/answer-problems";
 import { clientAddress } from "../http/client-address";
 import { ProblemError } from "../http/problem-error";
+import { retryAfter } from "../http/problem-response";
+import { secondsUntilReset } from "../http/rate-limit";
 import { requestContext } from "../http/request-context";
 import { adminAuth } from "./admin-auth";
 import { mountBulkRetryRoute } from "./bulk-retry-route";
@@ -59,12 +61,11 @@ function throttleFailedAttempts(config: Config): MiddlewareHandler<AppEnv> {
     skipSuccessfulRequests: true,
     requestWasSuccessful: (c) => c.res.status !== 401,
     handler: (c) => {
-      const resetAt = c.get("rateLimit").resetTime?.getTime() ?? Date.now() + FAILURE_WINDOW_MS;
-      const seconds = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
+      const seconds = secondsUntilReset(c, FAILURE_WINDOW_MS);
       throw new ProblemError(
         "rate-limited",
         `too many failed admin attempts from this address; try again in ${seconds} s`,
-        { headers: { "retry-after": String(seconds) } },
+        { headers: retryAfter(seconds) },
       );
     },
   });

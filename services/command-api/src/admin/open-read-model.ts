@@ -1,6 +1,7 @@
 import { pingDatabase } from "@reimagine/readmodel";
 import type { CommandApiDeps } from "../app/command-api-deps";
 import { ProblemError } from "../http/problem-error";
+import { retryAfter } from "../http/problem-response";
 import type { ReadModelDb } from "./read-model-access";
 
 /**
@@ -10,7 +11,7 @@ import type { ReadModelDb } from "./read-model-access";
 export async function openReadModel(deps: Pick<CommandApiDeps, "readModel">): Promise<ReadModelDb> {
   if (!deps.readModel) {
     throw new ProblemError("dependency-unavailable", "this API instance has no read model configured", {
-      headers: { "retry-after": "5" },
+      headers: retryAfter(5),
     });
   }
   try {
@@ -20,7 +21,7 @@ export async function openReadModel(deps: Pick<CommandApiDeps, "readModel">): Pr
   } catch (cause) {
     throw new ProblemError("dependency-unavailable", "the read model (Postgres) is unavailable", {
       cause,
-      headers: { "retry-after": "5" },
+      headers: retryAfter(5),
     });
   }
 }

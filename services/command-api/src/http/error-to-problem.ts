@@ -32,7 +32,7 @@ import { TooManyUploadsError } from "../upload/upload-admission";
 import { UploadError, type UploadErrorCode } from "../upload/upload-error";
 import { UploadQueueFullError } from "../upload/upload-slots";
 import { ProblemError } from "./problem-error";
-import { problemOf } from "./problem-response";
+import { problemOf, retryAfter } from "./problem-response";
 import type { ProblemType } from "./problem-types";
 
 /** A problem to answer with, its headers, and whether the error is ours (to log) or the client's. */
@@ -62,7 +62,7 @@ const IMAGE: Record<ImageRejectedError["code"], ProblemType> = {
 };
 
 /** How long a client should wait before retrying when a dependency is down. */
-const RETRY_AFTER_SECONDS = "5";
+const RETRY_AFTER_SECONDS = 5;
 
 /**
  * The one mapping from errors to HTTP problems. Client errors keep their (safe) message as detail;
@@ -77,7 +77,7 @@ export function errorToProblem(err: unknown): MappedProblem {
   });
   const unavailable = (type: ProblemType, detail: string) => ({
     problem: problemOf(type, detail),
-    headers: { "retry-after": RETRY_AFTER_SECONDS },
+    headers: retryAfter(RETRY_AFTER_SECONDS),
     serverFault: true,
   });
 
@@ -90,9 +90,9 @@ export function errorToProblem(err: unknown): MappedProblem {
     return client(UPLOAD[err.code], err.message, { connection: "close" });
   }
   if (err instanceof ImageRejectedError) return client(IMAGE[err.code], err.message);
-  if (err instanceof TooManyUploadsError) return client("rate-limited", err.message, { "retry-after": "1" });
+  if (err instanceof TooManyUploadsError) return client("rate-limited", err.message, retryAfter(1));
   if (err instanceof PixelBudgetExceededError) {
-    return client("rate-limited", err.message, { "retry-after": String(err.retryAfterSeconds) });
+    return client("rate-limited", err.message, retryAfter(err.retryAfterSeconds));
   }
   if (err instanceof ClientGoneError) return client("client-closed-request", err.message);
   if (err instanceof InvalidEmailError) return client("invalid-email", err.message);

@@ -4,6 +4,11 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type ProblemType, problemTypes, problemTypeUri } from "./problem-types";
 
+/** The `Retry-After` header: whole seconds, at least 1. */
+export function retryAfter(seconds: number): Record<string, string> {
+  return { "retry-after": String(Math.max(1, Math.ceil(seconds))) };
+}
+
 /** The RFC 9457 body of a problem of this type. */
 export function problemOf(type: ProblemType, detail: string): Problem {
   const { status, title } = problemTypes[type];

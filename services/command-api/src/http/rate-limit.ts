@@ -1,8 +1,9 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { rateLimiter } from "hono-rate-limiter";
 import type { AppEnv } from "../app/app-env";
 import { clientAddress } from "./client-address";
 import { ProblemError } from "./problem-error";
+import { retryAfter } from "./problem-response";
 
 export interface RateLimitOptions {
   /** Requests per client per window; 0 turns the limit off. */
@@ -32,16 +33,21 @@ export function rateLimit({
     standardHeaders: "draft-6",
     keyGenerator: (c) => clientAddress(c, trustProxy),
     handler: (c) => {
-      const resetAt = c.get("rateLimit").resetTime?.getTime() ?? Date.now() + windowMs;
-      const seconds = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
+      const seconds = secondsUntilReset(c, windowMs);
       throw new ProblemError(
         "rate-limited",
         `at most ${limit} submissions per ${windowMs / 1000} s from one address; try again in ${seconds} s`,
-        { headers: { "retry-after": String(seconds) } },
+        { headers: retryAfter(seconds) },
       );
     },
   });
   return async function rateLimit(c, next) {
     return limiter(c, next);
   };
+}
+
+/** Whole seconds until the client's rate-limit window (hono-rate-limiter's) resets, at least 1. */
+export function secondsUntilReset(c: Context<AppEnv>, windowMs: number): number {
+  const resetAt = c.get("rateLimit").resetTime?.getTime() ?? Date.now() + windowMs;
+  return Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
 }

@@ -1,4 +1,5 @@
 import { ProblemError } from "../http/problem-error";
+import { retryAfter } from "../http/problem-response";
 
 /**
  * Counts the live event streams each client address holds on this process, so one client cannot
@@ -16,7 +17,7 @@ export class StreamSlots {
       throw new ProblemError(
         "too-many-streams",
         `at most ${this.perClient} event streams may be open at once from one address; close one first`,
-        { headers: { "retry-after": "5" } },
+        { headers: retryAfter(5) },
       );
     }
     this.open.set(client, held + 1);
