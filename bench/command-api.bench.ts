@@ -41,7 +41,7 @@ async function jpegOfAbout(bytes: number): Promise<Buffer> {
   }
 }
 
-/** A registration body around `image`. */
+/** A submission body around `image`. */
 function multipart(image: Buffer): Buffer {
   return Buffer.concat([
     Buffer.from(

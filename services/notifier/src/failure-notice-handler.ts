@@ -8,7 +8,7 @@ import {
 } from "@reimagine/reactor";
 import type { Vault } from "@reimagine/vault";
 import type { ExactlyOnceMailer } from "./exactly-once-mailer";
-import { deliverOnce, mailGiveUp, recipientOf } from "./mail-step";
+import { sendEmailOnce, mailGiveUp, recipientOf } from "./mail-step";
 import { failureMail, type NotificationMailOptions } from "./notification-mail";
 
 export interface FailureNoticeHandlerDeps {
@@ -60,7 +60,7 @@ export function createFailureNoticeHandler(deps: FailureNoticeHandlerDeps): Even
     store: deps.store,
     async perform(due, ctx) {
       const stage = stageOf(due);
-      const sent = await deliverOnce(
+      const sent = await sendEmailOnce(
         mailer,
         keyOf(due),
         failureMail(due.state, await recipientOf(deps.vault, due), stage, due.run, deps.mail),

@@ -31,7 +31,7 @@ export async function recipientOf(vault: Vault, due: DueStage): Promise<string> 
  * Sends `addressed` under claim `key` unless it went out before (the ExactlyOnceMailer's claim
  * protocol), and returns what to record. The work of every step that sends an email.
  */
-export async function deliverOnce(
+export async function sendEmailOnce(
   mailer: ExactlyOnceMailer,
   key: string,
   { mail, recipientDomain }: AddressedMail,

@@ -3,7 +3,7 @@ import { createStageHandler, type EventHandler } from "@reimagine/reactor";
 import type { Vault } from "@reimagine/vault";
 import { claimKey } from "./claims";
 import type { ExactlyOnceMailer } from "./exactly-once-mailer";
-import { deliverOnce, mailGiveUp, recipientOf } from "./mail-step";
+import { sendEmailOnce, mailGiveUp, recipientOf } from "./mail-step";
 import { type NotificationMailOptions, notificationMail } from "./notification-mail";
 
 export interface NotifierHandlerDeps {
@@ -34,7 +34,7 @@ export function createNotifierHandler(deps: NotifierHandlerDeps): EventHandler {
     stage: "notification",
     store: deps.store,
     perform: async (due, ctx) =>
-      deliverOnce(
+      sendEmailOnce(
         mailer,
         keyOf(due),
         notificationMail(due.state, await recipientOf(deps.vault, due), deps.mail),

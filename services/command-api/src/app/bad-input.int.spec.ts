@@ -1,7 +1,7 @@
 import { Problem } from "@reimagine/contracts";
 import { makeHugePngHeader, makeJpeg, makeWebp } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
+import { openTestApi, submissionForm, type TestApi } from "../testing/open-test-api";
 
 const GIF_1X1 = Buffer.from("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==", "base64");
 const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect/></svg>');
@@ -39,10 +39,10 @@ const rawPost = (body: string, contentType: string): RequestInit => ({
   headers: { "content-type": contentType },
 });
 const withImage = (image: Buffer, filename = "photo.jpg", type = "image/jpeg") =>
-  post(registrationForm({ image, filename, type }));
+  post(submissionForm({ image, filename, type }));
 
 function twoParts(extra: [string, string | Blob, string?]): RequestInit {
-  const form = registrationForm({ image: jpeg });
+  const form = submissionForm({ image: jpeg });
   const [name, value, filename] = extra;
   if (typeof value === "string") form.append(name, value);
   else form.append(name, value, filename);
@@ -112,14 +112,14 @@ const cases: Case[] = [
   // the form itself
   {
     name: "no image",
-    init: () => post(registrationForm({ image: null })),
+    init: () => post(submissionForm({ image: null })),
     status: 400,
     type: "missing-field",
     detail: /"image" is missing/,
   },
   {
     name: "no email",
-    init: () => post(registrationForm({ image: jpeg, email: null })),
+    init: () => post(submissionForm({ image: jpeg, email: null })),
     status: 400,
     type: "missing-field",
     detail: /"email" is missing/,
@@ -154,27 +154,27 @@ const cases: Case[] = [
   },
   {
     name: "an invalid email",
-    init: () => post(registrationForm({ image: jpeg, email: "nina-at-example.com" })),
+    init: () => post(submissionForm({ image: jpeg, email: "nina-at-example.com" })),
     status: 400,
     type: "invalid-email",
   },
   {
     name: "CRLF in the email",
-    init: () => post(registrationForm({ image: jpeg, email: "nina@example.com\r\nBcc: all@example.com" })),
+    init: () => post(submissionForm({ image: jpeg, email: "nina@example.com\r\nBcc: all@example.com" })),
     status: 400,
     type: "invalid-email",
     detail: /line break/,
   },
   {
     name: "a 1 KB email",
-    init: () => post(registrationForm({ image: jpeg, email: `${"n".repeat(1012)}@example.com` })),
+    init: () => post(submissionForm({ image: jpeg, email: `${"n".repeat(1012)}@example.com` })),
     status: 400,
     type: "invalid-email",
     detail: /254/,
   },
   {
     name: "a 100 KB email (cut at 4 KB while parsing, never held whole)",
-    init: () => post(registrationForm({ image: jpeg, email: `${"n".repeat(100_000)}@example.com` })),
+    init: () => post(submissionForm({ image: jpeg, email: `${"n".repeat(100_000)}@example.com` })),
     status: 400,
     type: "invalid-email",
     detail: /254/,
@@ -217,19 +217,19 @@ const cases: Case[] = [
   // headers
   {
     name: "an Idempotency-Key with a space",
-    init: () => post(registrationForm({ image: jpeg }), { "idempotency-key": "two words" }),
+    init: () => post(submissionForm({ image: jpeg }), { "idempotency-key": "two words" }),
     status: 400,
     type: "invalid-idempotency-key",
   },
   {
     name: "an Idempotency-Key of 201 characters",
-    init: () => post(registrationForm({ image: jpeg }), { "idempotency-key": "k".repeat(201) }),
+    init: () => post(submissionForm({ image: jpeg }), { "idempotency-key": "k".repeat(201) }),
     status: 400,
     type: "invalid-idempotency-key",
   },
   // methods and ids
   {
-    name: "GET on the register route",
+    name: "GET on the submit route",
     init: () => ({ method: "GET" }),
     status: 405,
     type: "method-not-allowed",

@@ -9,7 +9,7 @@ import {
 import { startTelemetry } from "@reimagine/platform";
 import { makeJpeg, makePng, startS3Server, type TestS3Server } from "@reimagine/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { appendImageGenerated, openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
+import { appendImageGenerated, openTestApi, submissionForm, type TestApi } from "../testing/open-test-api";
 import { createCommandApi } from "./create-command-api";
 
 let s3: TestS3Server;
@@ -26,11 +26,11 @@ beforeEach(async () => {
 });
 afterEach(() => api.cleanup());
 
-const register = (form: FormData, headers: Record<string, string> = {}) =>
+const post = (form: FormData, headers: Record<string, string> = {}) =>
   api.app.request("/api/v1/register", { method: "POST", body: form, headers });
 
 async function submit(email = "nina@example.com", image = jpeg): Promise<string> {
-  const res = await register(registrationForm({ email, image }));
+  const res = await post(submissionForm({ email, image }));
   expect(res.status).toBe(202);
   return RegisterResponse.parse(await res.json()).id;
 }
@@ -38,7 +38,7 @@ async function submit(email = "nina@example.com", image = jpeg): Promise<string>
 describe("POST /api/v1/register", () => {
   it("stores the original, then appends ImageSubmitted, and answers 202 with Location", async () => {
     // The client claims PNG and a .png name; the bytes are a JPEG, and the bytes win.
-    const res = await register(registrationForm({ image: jpeg, filename: "me.png", type: "image/png" }));
+    const res = await post(submissionForm({ image: jpeg, filename: "me.png", type: "image/png" }));
     expect(res.status).toBe(202);
     const body = RegisterResponse.parse(await res.json());
     expect(body.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
@@ -86,7 +86,7 @@ describe("POST /api/v1/register", () => {
 
   it("names the stored original after what the bytes are (PNG → .png)", async () => {
     const png = await makePng(20, 10);
-    const res = await register(registrationForm({ image: png, filename: "x.jpg", type: "image/jpeg" }));
+    const res = await post(submissionForm({ image: png, filename: "x.jpg", type: "image/jpeg" }));
     const { id } = RegisterResponse.parse(await res.json());
     expect(await api.objects(api.buckets.originals)).toEqual([`${id}/original.png`]);
     expect((await api.events())[0]).toMatchObject({
@@ -98,7 +98,7 @@ describe("POST /api/v1/register", () => {
     const telemetry = await startTelemetry({ serviceName: "command-api-test" });
     try {
       const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
-      const res = await register(registrationForm({ image: jpeg }), {
+      const res = await post(submissionForm({ image: jpeg }), {
         traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
       });
       expect(res.status).toBe(202);
@@ -115,8 +115,8 @@ describe("POST /api/v1/register", () => {
 describe("Idempotency-Key", () => {
   it("returns the same id and body for the same key and body, storing nothing twice", async () => {
     const headers = { "idempotency-key": "order-42" };
-    const first = await register(registrationForm({ image: jpeg }), headers);
-    const second = await register(registrationForm({ image: jpeg }), headers);
+    const first = await post(submissionForm({ image: jpeg }), headers);
+    const second = await post(submissionForm({ image: jpeg }), headers);
     expect([first.status, second.status]).toEqual([202, 202]);
     const [a, b] = [await first.json(), await second.json()];
     expect(b).toEqual(a);
@@ -128,15 +128,15 @@ describe("Idempotency-Key", () => {
   });
 
   it("gives different keys different requests", async () => {
-    await register(registrationForm({ image: jpeg }), { "idempotency-key": "a" });
-    await register(registrationForm({ image: jpeg }), { "idempotency-key": "b" });
+    await post(submissionForm({ image: jpeg }), { "idempotency-key": "a" });
+    await post(submissionForm({ image: jpeg }), { "idempotency-key": "b" });
     expect(await api.events()).toHaveLength(2);
   });
 
   it("makes one request of two racing submissions with one key", async () => {
     const headers = { "idempotency-key": "race-1" };
     const responses = await Promise.all(
-      Array.from({ length: 4 }, () => register(registrationForm({ image: jpeg }), headers)),
+      Array.from({ length: 4 }, () => post(submissionForm({ image: jpeg }), headers)),
     );
     expect(responses.map((r) => r.status)).toEqual([202, 202, 202, 202]);
     const ids = new Set(
@@ -149,9 +149,9 @@ describe("Idempotency-Key", () => {
 
   it("refuses the same key with another image (422) without naming the request, and stores nothing for it", async () => {
     const headers = { "idempotency-key": "k-1" };
-    const first = await register(registrationForm({ image: jpeg }), headers);
+    const first = await post(submissionForm({ image: jpeg }), headers);
     const { id } = (await first.json()) as { id: string };
-    const otherImage = await register(registrationForm({ image: await makeJpeg(32, 32) }), headers);
+    const otherImage = await post(submissionForm({ image: await makeJpeg(32, 32) }), headers);
     expect(otherImage.status).toBe(422);
     expect(otherImage.headers.get("content-type")).toBe("application/problem+json");
     expect(await otherImage.text()).not.toContain(id);
@@ -161,14 +161,14 @@ describe("Idempotency-Key", () => {
 
   it("never shows one person's request to another sending the same key: keys are scoped by email", async () => {
     const headers = { "idempotency-key": "order-1" };
-    const nina = await register(registrationForm({ image: jpeg, email: "nina@example.com" }), headers);
+    const nina = await post(submissionForm({ image: jpeg, email: "nina@example.com" }), headers);
     const { id: ninaId } = (await nina.json()) as { id: string };
     // Other people, the same key: with the same photo, or another one. Each gets a request of their own.
     for (const [email, image] of [
       ["bob@example.com", jpeg],
       ["carol@example.com", await makeJpeg(32, 32)],
     ] as const) {
-      const other = await register(registrationForm({ image, email }), headers);
+      const other = await post(submissionForm({ image, email }), headers);
       expect(other.status).toBe(202);
       expect(other.headers.get("idempotent-replayed")).toBeNull();
       expect(await other.text()).not.toContain(ninaId);

@@ -10,7 +10,7 @@ import {
 import { silentLogger } from "@reimagine/platform";
 import { makeJpeg } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
+import { openTestApi, submissionForm, type TestApi } from "../testing/open-test-api";
 import { createCommandApi } from "./create-command-api";
 
 /** The real store, whose next appends fail: before writing (NATS down) or after (the ack was lost). */
@@ -63,8 +63,8 @@ beforeAll(async () => {
 });
 afterAll(() => api.cleanup());
 
-const register = (headers: Record<string, string> = {}, image = jpeg) =>
-  app.request("/api/v1/register", { method: "POST", body: registrationForm({ image }), headers });
+const submit = (headers: Record<string, string> = {}, image = jpeg) =>
+  app.request("/api/v1/register", { method: "POST", body: submissionForm({ image }), headers });
 
 async function expectUnavailable(res: Response, detail: RegExp): Promise<void> {
   expect(res.status).toBe(503);
@@ -77,14 +77,14 @@ describe("when a dependency fails", () => {
   it("removes the original and answers 503 when the append fails", async () => {
     const before = await api.objects(api.buckets.originals);
     flaky.failures = { when: "before", count: 1 };
-    await expectUnavailable(await register(), /event log/);
+    await expectUnavailable(await submit(), /event log/);
     expect(await api.objects(api.buckets.originals)).toEqual(before);
   });
 
   it("answers 202 and keeps the original when the append was written but its ack was lost", async () => {
     const eventsBefore = (await api.events()).length;
     flaky.failures = { when: "after", count: 1 };
-    const res = await register();
+    const res = await submit();
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
     expect((await api.events()).length).toBe(eventsBefore + 1);
@@ -95,14 +95,14 @@ describe("when a dependency fails", () => {
     const eventsBefore = (await api.events()).length;
     const headers = { "idempotency-key": "retry-after-failure" };
     flaky.failures = { when: "before", count: 1 };
-    await expectUnavailable(await register(headers), /event log/);
+    await expectUnavailable(await submit(headers), /event log/);
     // Keys are stored hashed with the email they are scoped by, never as sent; the failed attempt
     // left its claim marked failed.
     const key = createHash("sha256").update(`nina@example.com\n${headers["idempotency-key"]}`).digest("hex");
     const claim = await api.idempotency.get(key);
     expect(claim?.value.state).toBe("failed");
 
-    const retry = await register(headers);
+    const retry = await submit(headers);
     expect(retry.status).toBe(202);
     const { id } = (await retry.json()) as { id: string };
     const events = await api.events();
@@ -112,7 +112,7 @@ describe("when a dependency fails", () => {
     expect((await api.idempotency.get(key))?.value.state).toBe("done");
     expect(await api.objects(api.buckets.originals)).toContain(`${id}/original.jpg`);
 
-    const replay = await register(headers);
+    const replay = await submit(headers);
     expect(await replay.json()).toMatchObject({ id });
     expect((await api.events()).length).toBe(eventsBefore + 1);
   });
@@ -128,7 +128,7 @@ describe("when a dependency fails", () => {
     const noBlobs = createCommandApi({ ...api.deps, blobs: down, logger: silentLogger });
     const res = await noBlobs.request("/api/v1/register", {
       method: "POST",
-      body: registrationForm({ image: jpeg }),
+      body: submissionForm({ image: jpeg }),
     });
     await expectUnavailable(res, /image store/);
     expect((await api.events()).length).toBe(eventsBefore);
@@ -137,7 +137,7 @@ describe("when a dependency fails", () => {
   it("accepts submissions while the read model (Postgres) is down", async () => {
     api.reader.failure = new Error("connect ECONNREFUSED 127.0.0.1:5432");
     try {
-      const res = await register();
+      const res = await submit();
       expect(res.status).toBe(202);
       const { id } = (await res.json()) as { id: string };
       const status = await app.request(`/api/v1/request/${id}`);
@@ -182,7 +182,7 @@ describe("when a dependency fails", () => {
     };
     const res = await createCommandApi({ ...api.deps, store: broken }).request("/api/v1/register", {
       method: "POST",
-      body: registrationForm({ image: jpeg }),
+      body: submissionForm({ image: jpeg }),
     });
     expect(res.status).toBe(500);
     expect(res.headers.get("content-type")).toBe("application/problem+json");

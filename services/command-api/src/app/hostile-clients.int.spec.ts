@@ -2,7 +2,7 @@ import { connect, type Socket } from "node:net";
 import type { BlobStore } from "@reimagine/blobs";
 import { makeJpeg } from "@reimagine/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
+import { openTestApi, submissionForm, type TestApi } from "../testing/open-test-api";
 import { type RunningCommandApi, startCommandApi } from "./start-command-api";
 
 // Every client here is a real socket; slow ones are written by hand, byte by byte.
@@ -104,7 +104,7 @@ const statusOf = (answer: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.
 async function submit(headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${server.url}/api/v1/register`, {
     method: "POST",
-    body: registrationForm({ image: jpeg }),
+    body: submissionForm({ image: jpeg }),
     headers,
   });
 }
@@ -161,7 +161,7 @@ describe("slow and stuck clients", () => {
 });
 
 describe("clients that leave", () => {
-  it("registers nothing for a client that disconnects mid-upload", async () => {
+  it("records nothing for a client that disconnects mid-upload", async () => {
     const before = await api.events();
     const objects = await api.objects(api.buckets.originals);
     const client = await open("127.0.0.9");
@@ -174,7 +174,7 @@ describe("clients that leave", () => {
     expect(await api.objects(api.buckets.originals)).toEqual(objects);
   });
 
-  it("registers nothing when the client leaves after its upload but before the answer; a retry with its key gets the answer", async () => {
+  it("records nothing when the client leaves after its upload but before the answer; a retry with its key gets the answer", async () => {
     const before = (await api.events()).length;
     let firstKey = "";
     let putStarted!: () => void;
@@ -209,7 +209,7 @@ describe("clients that leave", () => {
     const retry = await submit({ "idempotency-key": "leave-early-1" });
     expect(retry.status).toBe(202);
     const { id } = (await retry.json()) as { id: string };
-    // The same request the key was claimed for, registered once.
+    // The same request the key was claimed for, recorded once.
     expect(firstKey.startsWith(`${id}/`)).toBe(true);
     const events = await api.events();
     expect(events).toHaveLength(before + 1);
@@ -224,7 +224,7 @@ describe("every client can read the refusal", () => {
   it("Node's fetch reads the 413 for an 11 MB body (declared length)", async () => {
     const res = await fetch(`${server.url}/api/v1/register`, {
       method: "POST",
-      body: registrationForm({ image: Buffer.concat([jpeg, Buffer.alloc(11 * 1024 * 1024)]) }),
+      body: submissionForm({ image: Buffer.concat([jpeg, Buffer.alloc(11 * 1024 * 1024)]) }),
     });
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ status: 413, type: "urn:reimagine:problem:upload-too-large" });
@@ -232,7 +232,7 @@ describe("every client can read the refusal", () => {
 
   it("Node's fetch reads the 413 for an 11 MB body sent chunked, refused while it streams", async () => {
     const form = new Response(
-      registrationForm({ image: Buffer.concat([jpeg, Buffer.alloc(11 * 1024 * 1024)]) }),
+      submissionForm({ image: Buffer.concat([jpeg, Buffer.alloc(11 * 1024 * 1024)]) }),
     );
     const res = await fetch(`${server.url}/api/v1/register`, {
       method: "POST",

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { LocalDiskBlobStore } from "@reimagine/blobs";
 import { makeJpeg, makePng } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appendImageGenerated, openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
+import { appendImageGenerated, openTestApi, submissionForm, type TestApi } from "../testing/open-test-api";
 import { createCommandApi } from "./create-command-api";
 
 let api: TestApi;
@@ -29,7 +29,7 @@ describe("images on local disk (the all-in-one default)", () => {
     const jpeg = await makeJpeg(20, 20);
     const res = await app.request("/api/v1/register", {
       method: "POST",
-      body: registrationForm({ image: jpeg }),
+      body: submissionForm({ image: jpeg }),
     });
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
@@ -65,7 +65,7 @@ describe("images on local disk (the all-in-one default)", () => {
   it("answers 404 when the event names an image the store no longer has", async () => {
     const res = await app.request("/api/v1/register", {
       method: "POST",
-      body: registrationForm({ image: await makeJpeg(20, 20) }),
+      body: submissionForm({ image: await makeJpeg(20, 20) }),
     });
     const { id } = (await res.json()) as { id: string };
     await appendImageGenerated(api.store, id, { key: `${id}/gone.png`, bytes: 10 });

@@ -4,7 +4,7 @@ import { makeJpeg, makePng, startS3Server, type TestS3Server } from "@reimagine/
 import { KeyStoreUnavailableError, type Vault } from "@reimagine/vault";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAdminApi } from "../admin/create-admin-api";
-import { appendImageGenerated, openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
+import { appendImageGenerated, openTestApi, submissionForm, type TestApi } from "../testing/open-test-api";
 import { createCommandApi } from "./create-command-api";
 
 const TOKEN = "privacy-admin-token-0123456789abcdef";
@@ -29,7 +29,7 @@ afterEach(() => api.cleanup());
 async function submit(email: string): Promise<string> {
   const res = await api.app.request("/api/v1/register", {
     method: "POST",
-    body: registrationForm({ email, image: jpeg }),
+    body: submissionForm({ email, image: jpeg }),
   });
   expect(res.status).toBe(202);
   return RegisterResponse.parse(await res.json()).id;
@@ -173,7 +173,7 @@ describe("the key store is down at submission", () => {
     const app = createCommandApi({ ...api.deps, vault: down });
     const res = await app.request("/api/v1/register", {
       method: "POST",
-      body: registrationForm({ email: "nina@example.com", image: jpeg }),
+      body: submissionForm({ email: "nina@example.com", image: jpeg }),
     });
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({

@@ -1,6 +1,6 @@
 import { makeJpeg } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
+import { openTestApi, submissionForm, type TestApi } from "../testing/open-test-api";
 
 let api: TestApi;
 let behindProxy: TestApi;
@@ -18,11 +18,9 @@ afterAll(async () => {
 
 /** A POST as if from a socket at `address` (what @hono/node-server passes as env). */
 const postFrom = (target: TestApi, address: string, headers: Record<string, string> = {}) =>
-  target.app.request(
-    "/api/v1/register",
-    { method: "POST", body: registrationForm({ image: jpeg }), headers },
-    { incoming: { socket: { remoteAddress: address } } } as never,
-  );
+  target.app.request("/api/v1/register", { method: "POST", body: submissionForm({ image: jpeg }), headers }, {
+    incoming: { socket: { remoteAddress: address } },
+  } as never);
 
 describe("rate limit", () => {
   it("answers 429 with Retry-After past RATE_LIMIT_PER_MINUTE per address, storing nothing", async () => {

@@ -2,7 +2,7 @@ import type { StoredEvent } from "@reimagine/eventstore";
 import { PostgresRequestStateReader, projectBatch, requestsProjection } from "@reimagine/readmodel";
 import { makeJpeg, openTestDatabase, type TestDatabase } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
+import { openTestApi, submissionForm, type TestApi } from "../testing/open-test-api";
 import { createCommandApi } from "./create-command-api";
 
 let api: TestApi;
@@ -24,7 +24,7 @@ afterAll(async () => {
 async function submit(): Promise<string> {
   const res = await app.request("/api/v1/register", {
     method: "POST",
-    body: registrationForm({ image: jpeg }),
+    body: submissionForm({ image: jpeg }),
   });
   expect(res.status).toBe(202);
   return ((await res.json()) as { id: string }).id;
@@ -63,7 +63,7 @@ describe("with the Postgres read model", () => {
 
     const res = await withoutPostgres.request("/api/v1/register", {
       method: "POST",
-      body: registrationForm({ image: jpeg }),
+      body: submissionForm({ image: jpeg }),
     });
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };

@@ -1,7 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { makeJpeg } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
+import { openTestApi, submissionForm, type TestApi } from "../testing/open-test-api";
 import { type RunningCommandApi, startCommandApi } from "./start-command-api";
 
 const LIMIT = 1024 * 1024;
@@ -121,7 +121,7 @@ describe("the command API on a real socket", () => {
   it("serves a whole submission and its status over HTTP", async () => {
     const res = await fetch(`${server.url}/api/v1/register`, {
       method: "POST",
-      body: registrationForm({ image: await makeJpeg(40, 30) }),
+      body: submissionForm({ image: await makeJpeg(40, 30) }),
     });
     expect(res.status).toBe(202);
     const { id, statusUrl } = (await res.json()) as { id: string; statusUrl: string };

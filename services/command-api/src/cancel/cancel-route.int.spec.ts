@@ -1,7 +1,7 @@
 import { newEvent, RegisterResponse, RequestStatusResponse } from "@reimagine/contracts";
 import { makeJpeg, newRequestId } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
+import { openTestApi, submissionForm, type TestApi } from "../testing/open-test-api";
 
 let api: TestApi;
 let jpeg: Buffer;
@@ -14,7 +14,7 @@ afterAll(() => api.cleanup());
 async function submit(): Promise<RegisterResponse> {
   const res = await api.app.request("/api/v1/register", {
     method: "POST",
-    body: registrationForm({ image: jpeg }),
+    body: submissionForm({ image: jpeg }),
   });
   expect(res.status).toBe(202);
   return RegisterResponse.parse(await res.json());

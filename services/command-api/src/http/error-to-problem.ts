@@ -22,10 +22,10 @@ import {
   IdempotencyKeyReusedError,
   IdempotencyStoreUnavailableError,
 } from "../idempotency/errors";
-import { InvalidWebhookUrlError } from "../registration/check-webhook-url";
-import { InvalidEmailError } from "../registration/invalid-email-error";
-import { ClientGoneError } from "../registration/submit-image";
 import { ReadModelUnavailableError } from "../status/reconnecting-reader";
+import { InvalidEmailError } from "../submission/check-email";
+import { InvalidWebhookUrlError } from "../submission/check-webhook-url";
+import { ClientGoneError } from "../submission/record-submission";
 import { ImageRejectedError } from "../upload/image-rejected-error";
 import { PixelBudgetExceededError } from "../upload/pixel-budget";
 import { TooManyUploadsError } from "../upload/upload-admission";

@@ -16,7 +16,7 @@ import {
   IdempotencyKeyReusedError,
   IdempotencyStoreUnavailableError,
 } from "../idempotency/errors";
-import { InvalidEmailError } from "../registration/invalid-email-error";
+import { InvalidEmailError } from "../submission/check-email";
 import { ImageRejectedError } from "../upload/image-rejected-error";
 import { UploadError } from "../upload/upload-error";
 import { UploadQueueFullError } from "../upload/upload-slots";

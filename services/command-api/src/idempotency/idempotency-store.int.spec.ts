@@ -25,14 +25,14 @@ afterAll(async () => {
   await nats.cleanup();
 });
 
-/** Runs a request with the key against the real bucket; `registered` plays the event log. */
-function submit(clientKey: string, registered: Set<string>, attempts: string[]) {
+/** Runs a request with the key against the real bucket; `recorded` plays the event log. */
+function submit(clientKey: string, recorded: Set<string>, attempts: string[]) {
   return withIdempotency(
     clientKey,
     HASH,
     async (id) => {
       attempts.push(id);
-      registered.add(id);
+      recorded.add(id);
     },
     {
       store,
@@ -40,7 +40,7 @@ function submit(clientKey: string, registered: Set<string>, attempts: string[]) 
       owner: "api-test",
       scope: "nina@example.com",
       logger: silentLogger,
-      exists: async (id) => registered.has(id),
+      exists: async (id) => recorded.has(id),
     },
   );
 }
@@ -62,16 +62,16 @@ describe("Idempotency-Key bucket (real NATS KV)", () => {
     const failedId = "0197a3f0-1c2d-7e3f-8a4b-5c6d7e8f9a02";
     await kv.put(keyOf("old-done"), old(doneId, "done"));
     await kv.put(keyOf("old-failed"), old(failedId, "failed"));
-    const registered = new Set<string>();
+    const recorded = new Set<string>();
     const attempts: string[] = [];
     // written before cancel tokens: nothing to show again
-    expect(await submit("old-done", registered, attempts)).toEqual({
+    expect(await submit("old-done", recorded, attempts)).toEqual({
       requestId: doneId,
       replayed: true,
       cancelToken: null,
     });
     // a failed attempt is retried under the SAME request id
-    expect(await submit("old-failed", registered, attempts)).toEqual({
+    expect(await submit("old-failed", recorded, attempts)).toEqual({
       requestId: failedId,
       replayed: false,
       cancelToken: expect.any(String),
@@ -83,7 +83,7 @@ describe("Idempotency-Key bucket (real NATS KV)", () => {
       keyOf("old-other"),
       JSON.stringify({ requestId: othersId, bodyHash: "d".repeat(64), state: "done", at }),
     );
-    const mine = await submit("old-other", registered, attempts);
+    const mine = await submit("old-other", recorded, attempts);
     expect(mine.replayed).toBe(false);
     expect(mine.requestId).not.toBe(othersId);
   });

@@ -23,7 +23,7 @@ export type IdempotencyData = z.infer<typeof IdempotencyData>;
 
 /**
  * Where Idempotency-Keys live: a lease store (packages/eventstore/src/lease), so of two requests
- * racing on one key exactly one registers, and an attempt that dies holding a key is taken over once
+ * racing on one key exactly one records, and an attempt that dies holding a key is taken over once
  * it stops renewing. Keys are opaque hex strings (callers hash the client's key).
  */
 export type IdempotencyStore = LeaseStore<IdempotencyData>;

@@ -43,7 +43,7 @@ const MAX_ROUNDS = 20;
  * the store with a fresh request id, the attempt runs, and the lease records the outcome. A retry
  * after a failed (or crashed) attempt takes the key over and runs `attempt` again with the SAME
  * request id and cancel token, so `attempt` must be safe to repeat for one id; the event log's "no
- * stream yet" check then keeps a request from being registered twice. The same key with another
+ * stream yet" check then keeps a request from being recorded twice. The same key with another
  * body is refused.
  */
 export async function withIdempotency(
@@ -128,7 +128,7 @@ function acquire(
       }
     },
   }).catch((err: unknown) => {
-    // Guessing what a key stood for could register a request twice: refuse instead.
+    // Guessing what a key stood for could submit a request twice: refuse instead.
     if (err instanceof IdempotencyKeyReusedError) throw err;
     return unavailable(`cannot use idempotency key ${key} in ${options.store.name}`)(err);
   });
@@ -168,7 +168,7 @@ async function settle(
   }
 }
 
-/** The answer for a key that stands for a registered request. */
+/** The answer for a key that stands for a recorded request. */
 function replayOf(data: IdempotencyData): IdempotentOutcome {
   return { requestId: data.requestId, replayed: true, cancelToken: data.cancelToken ?? null };
 }

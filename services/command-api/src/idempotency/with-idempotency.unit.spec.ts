@@ -20,10 +20,10 @@ const heldBy = (owner: string, at = new Date()): LeaseRecord<IdempotencyData> =>
   takeover: false,
 });
 
-/** A fake "register": records each attempt's request id; `registered` plays the event log. */
+/** A fake "submit": records each attempt's request id; `recorded` plays the event log. */
 function harness(overrides: Partial<IdempotencyOptions> & { now?: () => number } = {}) {
   const store = createInMemoryIdempotencyStore({ now: overrides.now });
-  const registered = new Set<string>();
+  const recorded = new Set<string>();
   const attempts: string[] = [];
   let failNext = 0;
   const tokens: string[] = [];
@@ -34,7 +34,7 @@ function harness(overrides: Partial<IdempotencyOptions> & { now?: () => number }
       failNext -= 1;
       throw new Error("append failed");
     }
-    registered.add(requestId);
+    recorded.add(requestId);
   };
   const options: IdempotencyOptions = {
     store,
@@ -42,12 +42,12 @@ function harness(overrides: Partial<IdempotencyOptions> & { now?: () => number }
     owner: "api-1",
     scope: SCOPE,
     logger: silentLogger,
-    exists: async (id) => registered.has(id),
+    exists: async (id) => recorded.has(id),
     ...overrides,
   };
   return {
     store,
-    registered,
+    recorded,
     attempts,
     tokens,
     failNextAttempt: () => {
@@ -112,7 +112,7 @@ describe("withIdempotency", () => {
       cancelToken: failed?.data.cancelToken,
     });
     expect(h.attempts).toEqual([retry.requestId, retry.requestId]);
-    // the retry registers with the token whose hash the first attempt may already have stored
+    // the retry records with the token whose hash the first attempt may already have stored
     expect(h.tokens).toEqual([retry.cancelToken, retry.cancelToken]);
   });
 
@@ -124,15 +124,15 @@ describe("withIdempotency", () => {
     expect(h.attempts).toHaveLength(1);
   });
 
-  it("answers at once for a key left held by an attempt that registered and then died", async () => {
+  it("answers at once for a key left held by an attempt that recorded and then died", async () => {
     const h = harness();
     await h.store.create(keyOf("k"), heldBy("api-2"));
-    h.registered.add(REQUEST_ID);
+    h.recorded.add(REQUEST_ID);
     expect(await h.run("k")).toEqual({ requestId: REQUEST_ID, replayed: true, cancelToken: TOKEN });
     expect(h.attempts).toEqual([]);
   });
 
-  it("takes over a key whose holder died before registering, once it has been silent a whole lease", async () => {
+  it("takes over a key whose holder died before recording, once it has been silent a whole lease", async () => {
     let now = Date.parse("2026-06-01T12:00:00.000Z");
     const h = harness({ now: () => now, leaseMs: 1000 });
     await h.store.create(keyOf("k"), heldBy("api-2", new Date(now)));
@@ -149,7 +149,7 @@ describe("withIdempotency", () => {
     const h = harness({ leaseMs: 60_000 });
     const revision = (await h.store.create(keyOf("k"), heldBy("api-2")))!;
     const waiting = h.run("k");
-    h.registered.add(REQUEST_ID);
+    h.recorded.add(REQUEST_ID);
     const done = {
       ...heldBy("api-2"),
       state: "done",

@@ -10,9 +10,9 @@ import { methodNotAllowed } from "../http/method-not-allowed";
 import { publicBaseUrl } from "../http/public-base-url";
 import { rateLimit } from "../http/rate-limit";
 import type { IdempotentOutcome } from "../idempotency/with-idempotency";
-import { register } from "../registration/register";
-import { validateRegistration } from "../registration/validate-registration";
 import { statusPath } from "../status/to-status-response";
+import { submit } from "../submission/submit";
+import { validateSubmission } from "../submission/validate-submission";
 import { parseUpload, uploadLimitsFor } from "../upload/parse-upload";
 import { PixelBudget } from "../upload/pixel-budget";
 import { UploadAdmission } from "../upload/upload-admission";
@@ -30,7 +30,7 @@ const PATH = ROUTES.register;
 const route = createRoute({
   method: "post",
   path: PATH,
-  operationId: "submitImage",
+  operationId: "recordSubmission",
   ...PUBLIC,
   summary: "Submit a photo and an email address",
   description:
@@ -132,7 +132,7 @@ export function mountSubmitRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps)
   };
   const admission = new UploadAdmission(config.UPLOADS_PER_CLIENT, config.UPLOAD_CONCURRENCY * 16);
   const pixels = new PixelBudget(config.PIXEL_BUDGET_PER_MINUTE);
-  const registerDeps = {
+  const submitDeps = {
     store: deps.store,
     blobs: deps.blobs,
     vault: deps.vault,
@@ -147,7 +147,7 @@ export function mountSubmitRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps)
   app.post(
     PATH,
     rateLimit({ limit: config.RATE_LIMIT_PER_MINUTE, trustProxy: config.TRUST_PROXY }),
-    async function submit(c) {
+    async function submitRoute(c) {
       const idempotencyKey = idempotencyKeyOf(c.req.header("idempotency-key"));
       const client = clientAddress(c, config.TRUST_PROXY);
       const leave = admission.admit(client);
@@ -157,26 +157,26 @@ export function mountSubmitRoute(app: OpenAPIHono<AppEnv>, deps: CommandApiDeps)
         const incoming: unknown = c.env?.incoming;
         const body = incoming instanceof Readable ? incoming : c.req.raw.body;
         const upload = await parseUpload({ headers: c.req.raw.headers, body }, limits, pump);
-        const registration = await validateRegistration(upload, {
+        const submission = await validateSubmission(upload, {
           maxPixels: config.MAX_IMAGE_PIXELS,
           webhooks: {
             enabled: config.WEBHOOK_SECRET !== undefined,
             allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
           },
         });
-        pixels.charge(client, registration.image.width * registration.image.height);
+        pixels.charge(client, submission.image.width * submission.image.height);
         const log = c.var.log;
-        outcome = await register(
-          { ...registerDeps, logger: log, clientGone: () => clientGone(c) },
-          registration,
+        outcome = await submit(
+          { ...submitDeps, logger: log, clientGone: () => clientGone(c) },
+          submission,
           idempotencyKey,
         );
         log.info(
           {
             requestId: outcome.requestId,
             replayed: outcome.replayed,
-            contentType: registration.image.contentType,
-            bytes: registration.image.bytes.length,
+            contentType: submission.image.contentType,
+            bytes: submission.image.bytes.length,
           },
           outcome.replayed ? "submission replayed (Idempotency-Key)" : "image submitted",
         );

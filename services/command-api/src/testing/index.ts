@@ -4,7 +4,7 @@ export { EventStreamReader } from "./event-stream-reader";
 export {
   MemoryReader,
   openTestApi,
-  registrationForm,
+  submissionForm,
   type TestApi,
   type TestApiOptions,
 } from "./open-test-api";

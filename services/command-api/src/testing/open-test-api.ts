@@ -149,7 +149,7 @@ export async function openTestApi(options: TestApiOptions = {}): Promise<TestApi
 }
 
 /** A multipart body for POST /api/v1/register. */
-export function registrationForm(
+export function submissionForm(
   parts: { image?: Buffer | null; email?: string | null; filename?: string; type?: string } = {},
 ): FormData {
   const form = new FormData();

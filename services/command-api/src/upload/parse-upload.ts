@@ -12,7 +12,7 @@ export interface UploadLimits {
   maxBodyBytes: number;
 }
 
-/** The one image and one email of a registration, exactly as sent (not judged yet). */
+/** The one image and one email of a submission, exactly as sent (not judged yet). */
 export interface ParsedUpload {
   email: string;
   image: { bytes: Buffer; sha256: string };

@@ -1,7 +1,7 @@
 import { makeJpeg } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCommandApi } from "../app/create-command-api";
-import { openTestApi, registrationForm, type TestApi } from "../testing/open-test-api";
+import { openTestApi, submissionForm, type TestApi } from "../testing/open-test-api";
 
 const SECRET = `whsec_${Buffer.alloc(32, 9).toString("base64")}`;
 let api: TestApi;
@@ -12,8 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => api.cleanup());
 
-function register(webhookUrl: string, app = api.app) {
-  const form = registrationForm({ image: jpeg });
+function submit(webhookUrl: string, app = api.app) {
+  const form = submissionForm({ image: jpeg });
   form.set("webhookUrl", webhookUrl);
   return app.request("/api/v1/register", { method: "POST", body: form });
 }
@@ -21,7 +21,7 @@ function register(webhookUrl: string, app = api.app) {
 describe("webhookUrl at submission", () => {
   it("stores a public http(s) URL in ImageSubmitted", async () => {
     // An IP literal: no DNS is asked, and nothing is ever sent there by this test.
-    const res = await register("https://93.184.216.34/hooks/reimagine?x=1");
+    const res = await submit("https://93.184.216.34/hooks/reimagine?x=1");
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
     const [submitted] = (await api.store.readRequest(id)).events;
@@ -44,7 +44,7 @@ describe("webhookUrl at submission", () => {
   ])("refuses %s with 400 and stores nothing", async (_, url, detail) => {
     const before = (await api.events()).length;
     const objects = (await api.objects(api.buckets.originals)).length;
-    const res = await register(url);
+    const res = await submit(url);
     expect(res.status).toBe(400);
     const problem = (await res.json()) as { type: string; detail: string };
     expect(problem.type).toBe("urn:reimagine:problem:invalid-webhook-url");
@@ -55,7 +55,7 @@ describe("webhookUrl at submission", () => {
 
   it("refuses any webhookUrl when WEBHOOK_SECRET is not set, and allows private ones only when told", async () => {
     const off = createCommandApi({ ...api.deps, config: { ...api.deps.config, WEBHOOK_SECRET: undefined } });
-    const refused = await register("https://93.184.216.34/hook", off);
+    const refused = await submit("https://93.184.216.34/hook", off);
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({
       detail: expect.stringMatching(/WEBHOOK_SECRET is not set/),
@@ -64,6 +64,6 @@ describe("webhookUrl at submission", () => {
       ...api.deps,
       config: { ...api.deps.config, WEBHOOK_ALLOW_PRIVATE: true },
     });
-    expect((await register("http://127.0.0.1:8080/hook", dev)).status).toBe(202);
+    expect((await submit("http://127.0.0.1:8080/hook", dev)).status).toBe(202);
   });
 });

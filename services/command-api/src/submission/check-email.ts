@@ -1,5 +1,4 @@
 import { InvalidEmailAddressError, parseEmailAddress } from "@reimagine/contracts";
-import { InvalidEmailError } from "./invalid-email-error";
 
 /**
  * The address as it will be recorded (domain normalised), or InvalidEmailError: the one rule the
@@ -14,4 +13,10 @@ export function checkEmail(email: string): string {
     }
     throw err;
   }
+}
+
+/** The email field is not an address we accept; the message says why and is safe to show. */
+export class InvalidEmailError extends Error {
+  override readonly name = "InvalidEmailError";
+  readonly code = "INVALID_EMAIL";
 }

@@ -3,10 +3,10 @@ import { v7 as uuidv7 } from "uuid";
 import { newCancelToken } from "../cancel/cancel-token";
 import type { IdempotencyStore } from "../idempotency/idempotency-store";
 import { type IdempotentOutcome, withIdempotency } from "../idempotency/with-idempotency";
-import type { Registration } from "./registration";
-import { type SubmitImageDeps, submitImage } from "./submit-image";
+import { type RecordSubmissionDeps, recordSubmission } from "./record-submission";
+import type { Submission } from "./submission";
 
-export interface RegisterDeps extends SubmitImageDeps {
+export interface SubmitDeps extends RecordSubmissionDeps {
   idempotency: IdempotencyStore;
   /** How long a held Idempotency-Key holds off others without a renewal before they may take it over. */
   idempotencyLeaseMs: number;
@@ -20,27 +20,27 @@ export interface RegisterDeps extends SubmitImageDeps {
  * are scoped by the email address: the same key from someone else is another key, so it can never
  * return, refuse with or reveal their request.
  */
-export async function register(
-  deps: RegisterDeps,
-  registration: Registration,
+export async function submit(
+  deps: SubmitDeps,
+  submission: Submission,
   idempotencyKey: string | null,
 ): Promise<IdempotentOutcome> {
   if (idempotencyKey === null) {
     const requestId = uuidv7();
     const cancelToken = newCancelToken();
-    await submitImage(deps, requestId, registration, cancelToken);
+    await recordSubmission(deps, requestId, submission, cancelToken);
     return { requestId, replayed: false, cancelToken };
   }
   return withIdempotency(
     idempotencyKey,
-    bodyHash(registration),
-    (id, cancelToken) => submitImage(deps, id, registration, cancelToken),
+    bodyHash(submission),
+    (id, cancelToken) => recordSubmission(deps, id, submission, cancelToken),
     {
       store: deps.idempotency,
       leaseMs: deps.idempotencyLeaseMs,
       owner: deps.idempotencyOwner,
       // Keys are the person's: scoped by the address the request is for.
-      scope: registration.email,
+      scope: submission.email,
       logger: deps.logger,
       exists: async (id) => (await deps.store.readRequest(id)).events.length > 0,
     },
@@ -48,10 +48,10 @@ export async function register(
 }
 
 /** "The same body": the same email, the same image bytes and the same webhook URL. */
-function bodyHash(registration: Registration): string {
+function bodyHash(submission: Submission): string {
   // Without a webhook URL the hash is what it was before webhooks existed, so stored keys still match.
-  const webhook = registration.webhookUrl === null ? "" : `\n${registration.webhookUrl}`;
+  const webhook = submission.webhookUrl === null ? "" : `\n${submission.webhookUrl}`;
   return createHash("sha256")
-    .update(`${registration.email}\n${registration.image.sha256}${webhook}`)
+    .update(`${submission.email}\n${submission.image.sha256}${webhook}`)
     .digest("hex");
 }

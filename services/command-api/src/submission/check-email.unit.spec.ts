@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkEmail } from "./check-email";
-import { InvalidEmailError } from "./invalid-email-error";
+import { checkEmail, InvalidEmailError } from "./check-email";
 
 describe("checkEmail", () => {
   it.each(["ann@example.com", "n.o+tag@sub.example.co.uk", `${"a".repeat(64)}@${"b".repeat(63)}.com`])(

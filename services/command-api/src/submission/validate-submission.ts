@@ -2,7 +2,7 @@ import { inspectImage } from "../upload/inspect-image";
 import type { ParsedUpload } from "../upload/parse-upload";
 import { checkEmail } from "./check-email";
 import { checkWebhookUrl, type WebhookPolicy } from "./check-webhook-url";
-import type { Registration } from "./registration";
+import type { Submission } from "./submission";
 
 /**
  * Judges an upload: the email by its text, the webhook URL by where it leads, the image by its
@@ -10,10 +10,10 @@ import type { Registration } from "./registration";
  * Throws InvalidEmailError, InvalidWebhookUrlError or ImageRejectedError. The email is checked
  * first: it costs nothing, the decode costs CPU.
  */
-export async function validateRegistration(
+export async function validateSubmission(
   upload: ParsedUpload,
   options: { maxPixels: number; webhooks: WebhookPolicy },
-): Promise<Registration> {
+): Promise<Submission> {
   const email = checkEmail(upload.email);
   const webhookUrl = await checkWebhookUrl(upload.webhookUrl, options.webhooks);
   const info = await inspectImage(upload.image.bytes, { maxPixels: options.maxPixels });
