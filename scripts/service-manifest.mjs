@@ -80,7 +80,7 @@ export function imageManifest(workspaces) {
 }
 
 /** Writes the manifest into `dir` and installs it there, at the versions of the repository's lock. */
-export function installImageDependencies(dir, workspaces) {
+function installImageDependencies(dir, workspaces) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "package.json"), `${JSON.stringify(imageManifest(workspaces), null, 2)}\n`);
   copyFileSync(join(ROOT, "package-lock.json"), join(dir, "package-lock.json"));

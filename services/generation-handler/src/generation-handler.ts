@@ -24,7 +24,7 @@ export interface GenerationHandlerDeps {
 }
 
 /** The prompt an image is generated from: the template (GENERATION_PROMPT_TEMPLATE) with `{caption}` filled in. */
-export function promptFromCaption(template: string, caption: string): string {
+function promptFromCaption(template: string, caption: string): string {
   return template.replaceAll("{caption}", caption).trim();
 }
 

@@ -8,7 +8,7 @@ import {
 } from "@reimagine/reactor";
 import type { Vault } from "@reimagine/vault";
 import type { ExactlyOnceMailer } from "./exactly-once-mailer";
-import { sendEmailOnce, mailGiveUp, recipientOf } from "./mail-step";
+import { mailGiveUp, recipientOf, sendEmailOnce } from "./mail-step";
 import { failureMail, type NotificationMailOptions } from "./notification-mail";
 
 export interface FailureNoticeHandlerDeps {

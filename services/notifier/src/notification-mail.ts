@@ -29,7 +29,7 @@ export interface AddressedMail {
 }
 
 /** The header that ties a message to its request, for support and for MTAs' logs. */
-export const REQUEST_ID_MAIL_HEADER = "X-Reimagine-Request-Id";
+const REQUEST_ID_MAIL_HEADER = "X-Reimagine-Request-Id";
 
 /**
 /**

@@ -3,7 +3,7 @@ import { createStageHandler, type EventHandler } from "@reimagine/reactor";
 import type { Vault } from "@reimagine/vault";
 import { claimKey } from "./claims";
 import type { ExactlyOnceMailer } from "./exactly-once-mailer";
-import { sendEmailOnce, mailGiveUp, recipientOf } from "./mail-step";
+import { mailGiveUp, recipientOf, sendEmailOnce } from "./mail-step";
 import { type NotificationMailOptions, notificationMail } from "./notification-mail";
 
 export interface NotifierHandlerDeps {

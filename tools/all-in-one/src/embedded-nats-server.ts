@@ -5,7 +5,7 @@ import { connect } from "@nats-io/transport-node";
 import type { Logger } from "@reimagine/platform";
 
 /** No NATS could be found or started; the message says how to get one. */
-export class NatsUnavailableError extends Error {
+class NatsUnavailableError extends Error {
   override readonly name = "NatsUnavailableError";
   readonly code = "NATS_UNAVAILABLE";
 }

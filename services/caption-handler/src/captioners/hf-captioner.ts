@@ -9,7 +9,7 @@ type Fetch = typeof globalThis.fetch;
 
 export type CaptionMode = "imageToText" | "chatCompletion";
 
-export const DEFAULT_CAPTION_PROMPT =
+const DEFAULT_CAPTION_PROMPT =
   "Describe this image in one descriptive sentence of at most 40 words. Reply with the sentence only.";
 
 export interface HfCaptionerOptions {

@@ -18,7 +18,7 @@ import { mountProjectionRoutes } from "./projection-routes";
 import { mountRequestAdminRoutes } from "./request-admin-routes";
 
 /** Where the admin API lives (on its own listener, ADMIN_HOST:ADMIN_PORT). */
-export const ADMIN_BASE_PATH = "/admin/v1";
+const ADMIN_BASE_PATH = "/admin/v1";
 
 /** Wrong tokens one client may present per window before every attempt is refused until it ends. */
 export const ADMIN_FAILURES_PER_WINDOW = 10;

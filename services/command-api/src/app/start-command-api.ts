@@ -31,7 +31,7 @@ export interface RunningCommandApi {
 const TIMEOUT_CHECK_MS = 1000;
 
 /** After an early answer: discard up to this many times the upload limit, for at most 10 s. */
-export function lingerBounds(config: Config): LingerBounds {
+function lingerBounds(config: Config): LingerBounds {
   return {
     maxBytes: 2 * uploadLimitsFor(config.MAX_UPLOAD_BYTES).maxBodyBytes,
     maxMs: 10_000,

@@ -31,7 +31,7 @@ const MAX_ROUNDS = 5;
  * stored (checked first, so a stranger learns nothing about the request), and the request must
  * still be in progress.
  */
-export function decideCancel(
+function decideCancel(
   state: RequestState,
   storedTokenHash: string | undefined,
   token: string,

@@ -10,7 +10,7 @@ const PROBE_ID = "00000000-0000-0000-0000-000000000000";
 const CHECK_TIMEOUT_MS = 2000;
 
 /** The default readiness checks: NATS (the event log) and the blob store; without either nothing works. */
-export function defaultReadinessChecks(deps: CommandApiDeps): Record<string, ReadinessCheck> {
+function defaultReadinessChecks(deps: CommandApiDeps): Record<string, ReadinessCheck> {
   return {
     nats: async () => {
       await deps.store.headPosition();
@@ -23,7 +23,7 @@ export function defaultReadinessChecks(deps: CommandApiDeps): Record<string, Rea
  * The default degraded-only checks: Postgres (the read model). Submissions and status (from the log)
  * work without it, so a Postgres outage must not take every API instance out of service.
  */
-export function defaultDegradedChecks(deps: CommandApiDeps): Record<string, ReadinessCheck> {
+function defaultDegradedChecks(deps: CommandApiDeps): Record<string, ReadinessCheck> {
   return {
     readModel: async () => {
       await deps.reader.get(PROBE_ID);

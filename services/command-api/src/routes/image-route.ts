@@ -11,7 +11,7 @@ import { readRequestState } from "../status/read-request-state";
 import { headOf, PUBLIC, problemResponses, RequestIdParams } from "./openapi-schemas";
 
 /** How long a presigned URL handed out by a redirect stays valid. */
-export const PRESIGNED_URL_SECONDS = 300;
+const PRESIGNED_URL_SECONDS = 300;
 
 /** The routes of a request's two images: the generated one (the email's link) and the original. */
 const IMAGES = {

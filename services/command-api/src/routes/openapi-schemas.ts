@@ -3,7 +3,7 @@ import { Problem, RegisterResponse, RequestId, RequestStatusResponse } from "@re
 
 // The contract's schemas, named for the document's components. Rebuilt from their shapes with the
 // extended `z`: schemas made before @hono/zod-openapi loads lack `.openapi()`; the rules are the same.
-export const ProblemSchema = z.object(Problem.shape).openapi("Problem", {
+const ProblemSchema = z.object(Problem.shape).openapi("Problem", {
   description: "RFC 9457 problem details; `type` names the kind of problem, `detail` this occurrence.",
 });
 export const RegisterResponseSchema = z.object(RegisterResponse.shape).openapi("RegisterResponse");
@@ -22,7 +22,7 @@ export const PUBLIC = { security: [] as Record<string, string[]>[] };
 const seconds = { type: "integer" as const, minimum: 0 };
 
 /** Response headers the document describes, by name. */
-export const HEADERS = {
+const HEADERS = {
   "Retry-After": { description: "Seconds to wait before trying again.", schema: { ...seconds, minimum: 1 } },
   Allow: {
     description: "The methods this path answers.",

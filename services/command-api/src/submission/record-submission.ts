@@ -142,6 +142,6 @@ async function removeOrphan(deps: RecordSubmissionDeps, key: string, requestId: 
 const EXTENSIONS: Record<ImageInfo["format"], string> = { jpeg: "jpg", png: "png", webp: "webp" };
 
 /** Where a request's original lives in the originals bucket: `<requestId>/original.<ext>`. */
-export function originalKey(requestId: string, format: ImageInfo["format"]): string {
+function originalKey(requestId: string, format: ImageInfo["format"]): string {
   return `${requestId}/original.${EXTENSIONS[format]}`;
 }

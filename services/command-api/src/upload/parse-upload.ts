@@ -21,7 +21,7 @@ export interface ParsedUpload {
 }
 
 /** Room for the email field, part headers and boundaries on top of the image itself. */
-export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 /**
  * Far longer than any email we accept: a longer field is cut here (never held whole), and what is
  * left (at least 1024 characters) is still refused by the email rule's 254-character limit.

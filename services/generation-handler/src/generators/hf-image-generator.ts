@@ -5,7 +5,7 @@ import type { Logger } from "@reimagine/platform";
 import type { GeneratedImage, ImageGenerator } from "./image-generator";
 import { sniffImage } from "./sniff-image";
 
-export const DEFAULT_GENERATION_MODEL = "black-forest-labs/FLUX.1-schnell";
+const DEFAULT_GENERATION_MODEL = "black-forest-labs/FLUX.1-schnell";
 
 export interface HfImageGeneratorOptions {
   token?: string;

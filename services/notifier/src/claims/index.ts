@@ -1,6 +1,5 @@
 export { ClaimHeldError } from "./claim-held-error";
 export {
-  CLAIM_TTL_MS,
   ClaimData,
   type ClaimStore,
   claimBucketName,

@@ -59,7 +59,7 @@ export function claimBucketName(stream: string): string {
  * a second email; later deliveries and replays are stopped by UserNotified in the log itself.
  * Thirty days is far beyond that, and keeps the bucket from growing without bound.
  */
-export const CLAIM_TTL_MS = 30 * 24 * 3600 * 1000;
+const CLAIM_TTL_MS = 30 * 24 * 3600 * 1000;
 
 /**
  * Opens (creating if needed) the claims bucket of the store's stream: a NATS JetStream KV bucket

@@ -3,8 +3,7 @@ import { OFFLINE_PROVIDER } from "@reimagine/contracts";
 import { InvalidMailInputError } from "./mail-errors";
 
 /** Why the person gets mail from us at all, at the foot of every email. */
-export const WHY_THIS_EMAIL =
-  "You receive this email because this address was given when the photo was uploaded.";
+const WHY_THIS_EMAIL = "You receive this email because this address was given when the photo was uploaded.";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;

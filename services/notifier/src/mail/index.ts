@@ -1,4 +1,3 @@
-export { escapeHtml } from "./email-layout";
 export { InvalidMailInputError, InvalidRecipientError, MailSendError } from "./mail-errors";
 export {
   createMailTransport,
@@ -6,7 +5,7 @@ export {
   type OutgoingMail,
   type SendResult,
 } from "./mail-transport";
-export { failureMessageId, messageIdDomain, notificationMessageId } from "./message-id";
+export { failureMessageId, notificationMessageId } from "./message-id";
 export { parseRecipient, type Recipient } from "./recipient";
 export {
   type NotificationEmailInput,

@@ -16,7 +16,7 @@ import type { CliContext } from "../cli-context";
 import { CliError } from "../cli-error";
 
 /** The API base URL: --api, else PUBLIC_BASE_URL, else the local command API. */
-export function apiBase(ctx: CliContext, api?: string): string {
+function apiBase(ctx: CliContext, api?: string): string {
   return (api ?? ctx.config.PUBLIC_BASE_URL ?? `http://localhost:${ctx.config.PORT}`).replace(/\/+$/, "");
 }
 
