@@ -1,5 +1,4 @@
 export * from "./api";
-export { maskEmail } from "./domain/mask-email";
 export {
   type ContactRef,
   dueRunStage,
@@ -23,6 +22,7 @@ export {
   type StepResultOf,
 } from "./domain/stages";
 export * from "./email-address";
+export { maskEmail } from "./email-address";
 export * from "./envelope";
 export * from "./events/cancel-requested";
 export * from "./events/caption-produced";

@@ -1,9 +1,9 @@
 import type { RequestStatusName } from "../api";
+import { maskEmail } from "../email-address";
 import type { AnyDomainEvent } from "../events/domain-event";
 import { type FailureCategory, type FailureFacts, failureCategoryOf } from "../events/failure-category";
 import type { PersonalDataField, SealedData } from "../events/personal-data";
 import type { Stage } from "../events/stage";
-import { maskEmail } from "./mask-email";
 
 /**
  * How a request refers to its person: the sealed data, opened with the request's key where the

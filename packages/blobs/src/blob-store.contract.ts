@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BlobStore } from "./blob-store";
+import { readAll } from "./blob-store";
 import { BlobNotFoundError, BlobStoreError, InvalidBlobKeyError } from "./errors";
-import { readAll } from "./read-all";
 
 /** An adapter prepared for the contract: the store and how to clean up after it. */
 export interface BlobStoreUnderTest {

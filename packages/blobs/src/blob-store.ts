@@ -38,3 +38,10 @@ export interface BlobStore {
   /** Resolves when the store answers; throws BlobStoreError when it does not (readiness probes). */
   ping(): Promise<void>;
 }
+
+/** Collects a stream into one Buffer. */
+export async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}

@@ -2,8 +2,8 @@ import type { IncomingHttpHeaders } from "node:http";
 import { Client } from "minio";
 import { assertValidBucket, assertValidKey, assertValidPrefix } from "./blob-key";
 import type { BlobInfo, BlobObject, BlobStore } from "./blob-store";
+import { readAll } from "./blob-store";
 import { BlobNotFoundError, BlobStoreError } from "./errors";
-import { readAll } from "./read-all";
 
 export interface S3BlobStoreOptions {
   /** e.g. http://minio:9000; the scheme decides TLS, a missing port means 80/443. */

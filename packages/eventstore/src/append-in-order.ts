@@ -1,10 +1,10 @@
 import { createInbox, type Msg } from "@nats-io/transport-node";
 import type { AnyDomainEvent } from "@reimagine/contracts";
 import { instruments } from "@reimagine/platform";
-import { assertAppendable } from "./assert-appendable";
 import { encodeEvent } from "./codec";
 import { EventStoreUnavailableError, OrderedAppendError, WRONG_LAST_SUBJECT_SEQUENCE } from "./errors";
 import type { JetStreamEventStore } from "./jetstream-event-store";
+import { assertAppendable } from "./request-guards";
 import type { OrderedAppendOptions, OrderedAppendResult } from "./types";
 
 /** Publishes in flight at once. */

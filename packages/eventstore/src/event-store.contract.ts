@@ -2,7 +2,7 @@ import { type AnyDomainEvent, InvalidEventError } from "@reimagine/contracts";
 import { captionProduced, imageSubmitted, newRequestId } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConcurrencyError, EventStoreUnavailableError, OrderedAppendError } from "./errors";
-import { InvalidRequestIdError } from "./request-id";
+import { InvalidRequestIdError } from "./request-guards";
 import type { EventStore } from "./types";
 
 /** The behaviour every EventStore adapter must have; run by each adapter's spec. */

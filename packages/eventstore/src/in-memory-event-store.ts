@@ -1,7 +1,6 @@
 import type { AnyDomainEvent } from "@reimagine/contracts";
-import { assertAppendable } from "./assert-appendable";
 import { ConcurrencyError, EventStoreUnavailableError, OrderedAppendError } from "./errors";
-import { assertRequestId } from "./request-id";
+import { assertAppendable, assertRequestId } from "./request-guards";
 import type {
   AppendResult,
   EventStore,

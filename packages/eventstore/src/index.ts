@@ -20,8 +20,11 @@ export { eventStoreCheck, natsCheck } from "./jetstream-checks";
 export { JetStreamEventStore } from "./jetstream-event-store";
 export { createInMemoryKvRecordStore, type InMemoryKvRecordStore } from "./kv/in-memory-kv-record-store";
 export type { KvRecordEntry, KvRecordSchema, KvRecordStore } from "./kv/kv-record-store";
-export { KvRecordUnreadableError } from "./kv/kv-record-unreadable-error";
-export { type KvRecordStoreOptions, openKvRecordStore } from "./kv/open-kv-record-store";
+export {
+  type KvRecordStoreOptions,
+  KvRecordUnreadableError,
+  openKvRecordStore,
+} from "./kv/open-kv-record-store";
 export { type Acquired, type AcquireOptions, acquireLease, leaseOwnerId } from "./lease/acquire-lease";
 export { decideLease, type LeaseDecision, type LeaseDecisionInput } from "./lease/decide-lease";
 export { Lease, type LeaseOutcome } from "./lease/lease";
@@ -34,7 +37,7 @@ export {
 } from "./lease/open-lease-store";
 export { connectNats, type NatsConnection, onReconnect } from "./nats-connection";
 export { natsUrlOf, openEventStore } from "./open-event-store";
-export { assertRequestId, InvalidRequestIdError } from "./request-id";
+export { assertRequestId, InvalidRequestIdError } from "./request-guards";
 export { assertStreamExists, ensureStreams, type StreamOptions } from "./stream-setup";
 export { type SubjectLayout, subjectLayout } from "./subjects";
 export type {

@@ -15,7 +15,6 @@ import { SpanKind, trace } from "@opentelemetry/api";
 import type { AnyDomainEvent } from "@reimagine/contracts";
 import { inSpan, instruments } from "@reimagine/platform";
 import { appendInOrder } from "./append-in-order";
-import { assertAppendable } from "./assert-appendable";
 import { decodeEvent, encodeEvent } from "./codec";
 import {
   ConcurrencyError,
@@ -24,7 +23,7 @@ import {
   UnknownStreamError,
   WRONG_LAST_SUBJECT_SEQUENCE,
 } from "./errors";
-import { assertRequestId } from "./request-id";
+import { assertAppendable, assertRequestId } from "./request-guards";
 import { assertStreamExists, ensureStreams, type StreamOptions } from "./stream-setup";
 import type { SubjectLayout } from "./subjects";
 import type {

@@ -3,10 +3,11 @@ import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
 import { type AnyDomainEvent, parseEvent } from "@reimagine/contracts";
 import type { EventStore } from "@reimagine/eventstore";
 import { ImportMismatchError, InvalidArchiveError, StoreNotEmptyError } from "./archive-errors";
-import { readLines } from "./read-lines";
 
 /** Where an import is: validating the archive, appending it, or checking the store against it. */
 export interface ImportProgress {
@@ -190,4 +191,17 @@ async function close(out: WriteStream): Promise<void> {
   await new Promise<void>((resolve, reject) =>
     out.end((err?: Error | null) => (err ? reject(err) : resolve())),
   );
+}
+
+/**
+ * The lines of a stream (LF or CRLF). The reader is created inside the generator, when iteration
+ * starts, and consumed at once: a reader made earlier would let lines pass before anyone listens.
+ */
+export async function* readLines(input: Readable): AsyncGenerator<string> {
+  const reader = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  try {
+    for await (const line of reader) yield line;
+  } finally {
+    reader.close();
+  }
 }

@@ -5,8 +5,7 @@ import { InMemoryEventStore, type OrderedAppendOptions } from "@reimagine/events
 import { newRequestId, requestFlow } from "@reimagine/testing";
 import { describe, expect, it } from "vitest";
 import { ImportMismatchError } from "./archive-errors";
-import { importLog } from "./import-log";
-import { readLines } from "./read-lines";
+import { importLog, readLines } from "./import-log";
 
 /** An archive of `requests` notified requests (4 events each), as export writes it. */
 function archive(requests: number): string[] {

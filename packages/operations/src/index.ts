@@ -10,8 +10,13 @@ export {
 export { exportLog } from "./export-log";
 export { type ForgetEmailReport, forgetEmail } from "./forget-email";
 export { type ForgetDeps, type ForgetReport, forgetRequest } from "./forget-request";
-export { type ImportOptions, type ImportProgress, type ImportResult, importLog } from "./import-log";
-export { readLines } from "./read-lines";
+export {
+  type ImportOptions,
+  type ImportProgress,
+  type ImportResult,
+  importLog,
+  readLines,
+} from "./import-log";
 export { redactErased, redactHistory } from "./redact-erased";
 export { type RequestBuckets, removeRequestBlobs } from "./request-blobs";
 export { ImagesExpiredError, NotFailedError, requestRetry } from "./request-retry";

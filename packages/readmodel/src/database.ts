@@ -1,3 +1,4 @@
+import { type Kysely, sql } from "kysely";
 import type { ProjectionPositionsTable } from "./projection-positions-table";
 import type { RequestsTable } from "./requests-table";
 
@@ -5,4 +6,9 @@ import type { RequestsTable } from "./requests-table";
 export interface Database {
   requests: RequestsTable;
   projection_positions: ProjectionPositionsTable;
+}
+
+/** Resolves when the database answers a trivial query: a readiness check. */
+export async function pingDatabase(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
 }

@@ -1,5 +1,6 @@
 export { type CreateDatabaseOptions, createDatabase, type ReadModelDatabase } from "./create-database";
 export type { Database } from "./database";
+export { pingDatabase } from "./database";
 export { DatabaseUnavailableError, MigrationError } from "./errors";
 export { migrateToLatest } from "./migrate-to-latest";
 export { openWhenReachable, type PendingReadModel } from "./open-when-reachable";
@@ -10,7 +11,7 @@ export {
   pgliteDirOf,
   pgliteOwner,
 } from "./pglite-lock";
-export { pingDatabase } from "./ping-database";
+export type { RequestStateReader } from "./postgres-request-state-reader";
 export { PostgresRequestStateReader } from "./postgres-request-state-reader";
 export { type BatchResult, projectBatch } from "./project-batch";
 export type { Projection } from "./projection";
@@ -43,7 +44,6 @@ export {
   upsertRequestRows,
 } from "./request-repository";
 export { toRequestRow, toRequestState } from "./request-row";
-export type { RequestStateReader } from "./request-state-reader";
 export { projections, requestsProjection } from "./requests-projection";
 export type { NewRequestRow, RequestRow, RequestsTable } from "./requests-table";
 export { type ProjectionDifference, type VerifyReport, verifyProjection } from "./verify-projection";

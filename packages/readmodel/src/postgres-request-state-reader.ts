@@ -3,7 +3,6 @@ import type { Kysely } from "kysely";
 import type { Database } from "./database";
 import { findRequestRow } from "./request-repository";
 import { toRequestState } from "./request-row";
-import type { RequestStateReader } from "./request-state-reader";
 
 /** Reads request states from the `requests` read model (what GET /api/v1/request/:id serves). */
 export class PostgresRequestStateReader implements RequestStateReader {
@@ -14,4 +13,9 @@ export class PostgresRequestStateReader implements RequestStateReader {
     const row = await findRequestRow(this.db, requestId);
     return row ? toRequestState(row) : null;
   }
+}
+
+/** Reads the projected state of one request (the read model); null when it has not been projected. */
+export interface RequestStateReader {
+  get(requestId: string): Promise<RequestState | null>;
 }

@@ -1,4 +1,3 @@
-export * from "./closed-port";
 export * from "./database";
 export * from "./events";
 export * from "./fake-hf-hub";
@@ -11,6 +10,7 @@ export * from "./s3-server";
 export * from "./service-process";
 export * from "./smtp-sink";
 export * from "./stage-harness";
+export * from "./tcp-proxy";
 export * from "./tcp-proxy";
 export * from "./wait-for";
 export * from "./webhook-receiver";

@@ -58,3 +58,12 @@ export async function startTcpProxy(
   if (options.open !== false) await proxy.open();
   return proxy;
 }
+
+/** A local port nothing listens on: bound once by us, then released (connections are refused). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

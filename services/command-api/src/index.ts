@@ -15,5 +15,9 @@ export {
   idempotencyBucketName,
   openIdempotencyStore,
 } from "./idempotency/idempotency-store";
-export { ImageRejectedError, type ImageRejectionCode } from "./upload/image-rejected-error";
-export { type ImageInfo, inspectImage } from "./upload/inspect-image";
+export {
+  type ImageInfo,
+  ImageRejectedError,
+  type ImageRejectionCode,
+  inspectImage,
+} from "./upload/inspect-image";

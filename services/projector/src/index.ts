@@ -1,8 +1,8 @@
 export { type BatchingOptions, nextBatches } from "./next-batches";
+export { ProjectorStoppedError } from "./position-waiters";
 export { observeProjectionLag } from "./projection-lag-gauge";
 export { type Projector, type ProjectorDeps, startProjector } from "./projector";
 export { projectorReadiness } from "./projector-readiness";
-export { ProjectorStoppedError } from "./projector-stopped-error";
 export {
   createRetentionSweeper,
   leaseBucketName,

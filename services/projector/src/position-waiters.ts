@@ -1,5 +1,3 @@
-import { ProjectorStoppedError } from "./projector-stopped-error";
-
 interface Waiter {
   position: number;
   resolve(): void;
@@ -51,4 +49,10 @@ export class PositionWaiters {
     for (const w of this.waiters) w.reject(this.closed);
     this.waiters = [];
   }
+}
+
+/** The projector stopped before the position a caller was waiting for was reached. */
+export class ProjectorStoppedError extends Error {
+  override readonly name = "ProjectorStoppedError";
+  readonly code = "PROJECTOR_STOPPED";
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PositionWaiters } from "./position-waiters";
-import { ProjectorStoppedError } from "./projector-stopped-error";
+import { PositionWaiters, ProjectorStoppedError } from "./position-waiters";
 
 describe("PositionWaiters", () => {
   it("resolves at once for a position already reached", async () => {

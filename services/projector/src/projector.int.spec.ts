@@ -12,9 +12,9 @@ import {
 } from "@reimagine/testing";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ProjectorStoppedError } from "./position-waiters";
 import { type Projector, type ProjectorDeps, startProjector } from "./projector";
 import { projectorReadiness } from "./projector-readiness";
-import { ProjectorStoppedError } from "./projector-stopped-error";
 
 class TestReader extends MetricReader {
   protected async onForceFlush() {}

@@ -5,8 +5,7 @@ import { testNatsUrl } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectNats, type NatsConnection } from "../nats-connection";
 import { kvRecordStoreContract, Note } from "./kv-record-store.contract";
-import { KvRecordUnreadableError } from "./kv-record-unreadable-error";
-import { openKvRecordStore } from "./open-kv-record-store";
+import { KvRecordUnreadableError, openKvRecordStore } from "./open-kv-record-store";
 
 let nc: NatsConnection;
 let js: JetStreamClient;

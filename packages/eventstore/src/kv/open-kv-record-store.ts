@@ -6,7 +6,6 @@ import {
   type KvRecordSchema,
   type KvRecordStore,
 } from "./kv-record-store";
-import { KvRecordUnreadableError } from "./kv-record-unreadable-error";
 
 /** JetStream's "wrong last sequence": the key exists, or changed since the revision we named. */
 const WRONG_LAST_SEQUENCE = 10071;
@@ -130,4 +129,18 @@ async function keepTtl(js: JetStreamClient, kv: KV, ttlMs: number): Promise<void
   if (status.ttl === ttlMs) return;
   const jsm = await js.jetstreamManager();
   await jsm.streams.update(status.streamInfo.config.name, { max_age: ttlMs * 1_000_000 });
+}
+
+/** A stored record that is not valid JSON or fails its schema: nobody can tell what it meant. */
+export class KvRecordUnreadableError extends Error {
+  override readonly name = "KvRecordUnreadableError";
+  readonly code = "KV_RECORD_UNREADABLE";
+
+  constructor(
+    readonly key: string,
+    store: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`record ${key} in ${store} is unreadable`, options);
+  }
 }

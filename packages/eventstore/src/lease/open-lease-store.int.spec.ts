@@ -1,7 +1,7 @@
 import { Kvm } from "@nats-io/kv";
 import { openTestStore, type TestStore } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KvRecordUnreadableError } from "../kv/kv-record-unreadable-error";
+import { KvRecordUnreadableError } from "../kv/open-kv-record-store";
 import type { LeaseStore } from "./lease-record";
 import { contractData, contractLegacy, leaseStoreContract } from "./lease-store.contract";
 import { openLeaseStore } from "./open-lease-store";

@@ -5,7 +5,7 @@ import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
 import { openReadModel } from "./open-read-model";
 import { DEFAULT_REQUESTED_BY } from "./request-admin-routes";
-import { sinceQuery } from "./since-query";
+import { sinceQuery } from "./request-input";
 
 /**
  * POST /retries?since=: a retry for every request the read model lists as failed. A request the

@@ -4,8 +4,8 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
-import { jsonBody } from "./json-body";
 import { DEFAULT_REQUESTED_BY } from "./request-admin-routes";
+import { jsonBody } from "./request-input";
 
 const RequestedBy = z.string().trim().min(1).max(200).optional();
 const ForgetRequestBody = z.strictObject({ requestedBy: RequestedBy });

@@ -6,7 +6,7 @@ import { stream } from "hono/streaming";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
 import { ProblemError } from "../http/problem-error";
-import { sinceQuery } from "./since-query";
+import { sinceQuery } from "./request-input";
 
 const NDJSON = "application/x-ndjson";
 

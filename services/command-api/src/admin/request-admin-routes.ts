@@ -8,7 +8,7 @@ import type { CommandApiDeps } from "../app/command-api-deps";
 import { publicBaseUrl } from "../http/public-base-url";
 import { readRequestState } from "../status/read-request-state";
 import { toStatusResponse } from "../status/to-status-response";
-import { jsonBody } from "./json-body";
+import { jsonBody } from "./request-input";
 
 const RetryBody = z.strictObject({
   reason: z.string().trim().min(1).max(500).optional(),

@@ -1,7 +1,8 @@
 import type { Logger } from "@reimagine/platform";
-import type { Hono } from "hono";
+import type { Hono, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app/app-env";
 import { errorToProblem } from "./error-to-problem";
+import { ProblemError } from "./problem-error";
 import { problemOf, problemResponse } from "./problem-response";
 
 /**
@@ -17,4 +18,14 @@ export function answerProblems(app: Hono<AppEnv>, logger: Logger): void {
     else log.debug({ err: { name: (err as Error).name, message: (err as Error).message } }, problem.title);
     return problemResponse(c, problem, headers);
   });
+}
+
+/** Answers a known path asked with the wrong method: 405 with the Allow header. */
+export function methodNotAllowed(allowed: string[]): MiddlewareHandler {
+  const allow = allowed.join(", ");
+  return async function methodNotAllowed(c) {
+    throw new ProblemError("method-not-allowed", `${c.req.method} is not allowed here; use ${allow}`, {
+      headers: { allow },
+    });
+  };
 }

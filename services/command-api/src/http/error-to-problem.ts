@@ -26,7 +26,7 @@ import { ReadModelUnavailableError } from "../status/reconnecting-reader";
 import { InvalidEmailError } from "../submission/check-email";
 import { InvalidWebhookUrlError } from "../submission/check-webhook-url";
 import { ClientGoneError } from "../submission/record-submission";
-import { ImageRejectedError } from "../upload/image-rejected-error";
+import { ImageRejectedError } from "../upload/inspect-image";
 import { PixelBudgetExceededError } from "../upload/pixel-budget";
 import { TooManyUploadsError } from "../upload/upload-admission";
 import { UploadError, type UploadErrorCode } from "../upload/upload-error";

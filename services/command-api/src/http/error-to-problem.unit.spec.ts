@@ -17,7 +17,7 @@ import {
   IdempotencyStoreUnavailableError,
 } from "../idempotency/errors";
 import { InvalidEmailError } from "../submission/check-email";
-import { ImageRejectedError } from "../upload/image-rejected-error";
+import { ImageRejectedError } from "../upload/inspect-image";
 import { UploadError } from "../upload/upload-error";
 import { UploadQueueFullError } from "../upload/upload-slots";
 import { errorToProblem } from "./error-to-problem";

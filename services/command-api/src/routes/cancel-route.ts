@@ -3,7 +3,7 @@ import { CancelRequestBody, openApiPath, ROUTES } from "@reimagine/contracts";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
 import { cancelRequest } from "../cancel/cancel-request";
-import { methodNotAllowed } from "../http/method-not-allowed";
+import { methodNotAllowed } from "../http/answer-problems";
 import { ProblemError } from "../http/problem-error";
 import { publicBaseUrl } from "../http/public-base-url";
 import { shownEmail } from "../status/shown-email";

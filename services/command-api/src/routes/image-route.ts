@@ -5,7 +5,7 @@ import { openApiPath, type RequestState, ROUTES } from "@reimagine/contracts";
 import type { Context } from "hono";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
-import { methodNotAllowed } from "../http/method-not-allowed";
+import { methodNotAllowed } from "../http/answer-problems";
 import { ProblemError } from "../http/problem-error";
 import { readRequestState } from "../status/read-request-state";
 import { headOf, PUBLIC, problemResponses, RequestIdParams } from "./openapi-schemas";

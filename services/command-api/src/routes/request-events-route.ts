@@ -3,8 +3,8 @@ import { foldRequest, isFinished, openApiPath, RequestEventMessage, ROUTES } fro
 import { streamSSE } from "hono/streaming";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
+import { methodNotAllowed } from "../http/answer-problems";
 import { clientAddress } from "../http/client-address";
-import { methodNotAllowed } from "../http/method-not-allowed";
 import { ProblemError } from "../http/problem-error";
 import { publicBaseUrl } from "../http/public-base-url";
 import { relayRequestEvents } from "../live/relay-request-events";

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { openApiPath, ROUTES } from "@reimagine/contracts";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
-import { methodNotAllowed } from "../http/method-not-allowed";
+import { methodNotAllowed } from "../http/answer-problems";
 import { ProblemError } from "../http/problem-error";
 import { publicBaseUrl } from "../http/public-base-url";
 import { readRequestState } from "../status/read-request-state";

@@ -1,6 +1,5 @@
 import { type ImageContentType, sniffImageType } from "@reimagine/contracts";
 import sharp from "sharp";
-import { ImageRejectedError } from "./image-rejected-error";
 
 /** What the bytes turned out to be. */
 export interface ImageInfo {
@@ -66,4 +65,19 @@ function corrupt(format: string, cause: unknown): ImageRejectedError {
     `the file starts like a ${format.toUpperCase()} but its header does not parse (corrupt or truncated)`,
     { cause },
   );
+}
+
+/** Why an upload is not an image we accept. */
+export type ImageRejectionCode = "EMPTY" | "UNSUPPORTED_TYPE" | "CORRUPT" | "TOO_MANY_PIXELS";
+
+/** The bytes are not a JPEG, PNG or WebP we are willing to decode; the message is safe to show. */
+export class ImageRejectedError extends Error {
+  override readonly name = "ImageRejectedError";
+  constructor(
+    readonly code: ImageRejectionCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }

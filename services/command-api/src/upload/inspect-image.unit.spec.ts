@@ -2,8 +2,7 @@ import { randomBytes } from "node:crypto";
 import { makeHugePngHeader, makeJpeg, makePng, makeWebp } from "@reimagine/testing";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ImageRejectedError, type ImageRejectionCode } from "./image-rejected-error";
-import { inspectImage } from "./inspect-image";
+import { ImageRejectedError, type ImageRejectionCode, inspectImage } from "./inspect-image";
 
 const LIMIT = { maxPixels: 50_000_000 };
 const GIF_1X1 = Buffer.from("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==", "base64");

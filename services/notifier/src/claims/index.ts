@@ -1,6 +1,6 @@
-export { ClaimHeldError } from "./claim-held-error";
 export {
   ClaimData,
+  ClaimHeldError,
   type ClaimStore,
   claimBucketName,
   claimKey,

@@ -20,3 +20,13 @@ export function jsonBody<T>(text: string, schema: z.ZodType<T>, described: strin
   }
   return parsed.data;
 }
+
+/** The optional `?since=` of an admin route: an ISO 8601 date/time, else a 400 problem. */
+export function sinceQuery(value: string | undefined): Date | undefined {
+  if (value === undefined || value === "") return undefined;
+  const parsed = Date.parse(value);
+  if (Number.isNaN(parsed)) {
+    throw new ProblemError("malformed-request", `since: "${value}" is not an ISO 8601 date/time`);
+  }
+  return new Date(parsed);
+}
