@@ -91,7 +91,7 @@ export function classifySmtpError(err: unknown): SmtpErrorClassification {
     return { transient: false, smtpCode: fields.responseCode, reason };
   }
   // unknown failures are retried: the handler's attempt limit still ends them, while wrongly
-  // giving up would lose an email that a second try could have delivered
+  // giving up would lose an email that a second try could have sent
   return { transient: true, smtpCode: fields.responseCode, reason };
 }
 
