@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InvalidEventError, parseEvent, validateEventData } from "./domain-event";
+import { hasWebhook } from "./image-submitted";
 
 const envelope = {
   id: "01936c2e-7b1a-7c3d-9e4f-0a1b2c3d4e5f",
@@ -105,6 +106,32 @@ describe("parseEvent", () => {
       ["over 2048 characters", `https://example.com/${"a".repeat(2048)}`],
     ])("refuses a webhookUrl with %s", (_, webhookUrl) => {
       expect(() => validateEventData("ImageSubmitted", { ...data, webhookUrl })).toThrowError(/webhookUrl/);
+    });
+
+    it("says there is a webhook whether its URL is sealed (webhookSealed) or in clear text (older events)", () => {
+      const sealed = { ...data, webhookSealed: true };
+      expect(validateEventData("ImageSubmitted", sealed)).toEqual(sealed);
+      expect(() => validateEventData("ImageSubmitted", { ...data, webhookSealed: false })).toThrowError(
+        /webhookSealed/,
+      );
+      expect(hasWebhook(validateEventData("ImageSubmitted", sealed))).toBe(true);
+      expect(
+        hasWebhook(validateEventData("ImageSubmitted", { ...data, webhookUrl: "https://h.example/" })),
+      ).toBe(true);
+      expect(hasWebhook(validateEventData("ImageSubmitted", data))).toBe(false);
+    });
+
+    it("checks a webhook URL in the personal data as it checks the field", () => {
+      const personal = (webhookUrl: string) => ({
+        ...data,
+        personal: { clear: { email: "a@example.com", webhookUrl } },
+      });
+      expect(validateEventData("ImageSubmitted", personal("https://h.example/?t=1")).personal).toEqual({
+        clear: { email: "a@example.com", webhookUrl: "https://h.example/?t=1" },
+      });
+      expect(() => validateEventData("ImageSubmitted", personal("https://u:p@h.example/"))).toThrowError(
+        /credentials/,
+      );
     });
   });
 });

@@ -16,7 +16,10 @@ export const ErasureCompletedV1 = z.object({
   /** False when there was no key to erase: a version-1 request, or a key erased before. */
   keyErased: z.boolean(),
   removed: z.array(RemovedBlob).max(1000),
-  /** True when the log itself still holds the address in clear text (a version-1 ImageSubmitted). */
+  /**
+   * True when the log itself still holds personal data in clear text: the address of a version-1
+   * ImageSubmitted, or a webhook URL written before it was sealed.
+   */
   clearTextInLog: z.boolean(),
 });
 export type ErasureCompleted = z.infer<typeof ErasureCompletedV1>;

@@ -1,19 +1,10 @@
 import { z } from "zod";
-import { PersonalDataField } from "./personal-data";
+import { PersonalDataField, WebhookUrl } from "./personal-data";
 
 export const ImageContentType = z.enum(["image/jpeg", "image/png", "image/webp"]);
 export type ImageContentType = z.infer<typeof ImageContentType>;
 
 const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
-
-/** An absolute http(s) URL without credentials, at most 2048 characters: a webhook target. */
-export const WebhookUrl = z
-  .url({ protocol: /^https?$/ })
-  .max(2048)
-  .refine(
-    (u) => URL.canParse(u) && !new URL(u).username && !new URL(u).password,
-    "must not carry credentials",
-  );
 
 const image = {
   originalKey: z.string().min(1).max(1024),
@@ -34,14 +25,27 @@ export const ImageSubmittedV1 = z.object({ email: z.email().max(254), ...image }
 export const ImageSubmittedV2 = z.object({
   personal: PersonalDataField,
   ...image,
-  // The two fields below were added later as optional fields: events written before them still
-  // read, and a request without them simply has no webhook and cannot be cancelled.
-  /** Where the outcome is POSTed (Standard Webhooks), checked to be a public http(s) URL. */
+  // The fields below were added later as optional fields: events written before them still read,
+  // and a request without them simply has no webhook and cannot be cancelled.
+  /**
+   * The submission asked for a webhook, whose URL is sealed with the person's data (`personal`):
+   * readers learn that there is one without opening anything, and nothing more.
+   */
+  webhookSealed: z.literal(true).optional(),
+  /**
+   * Where the outcome is POSTed, in clear text: only in events written before the URL was sealed
+   * (they still read and are still delivered). Never written now; see webhookSealed.
+   */
   webhookUrl: WebhookUrl.optional(),
   /** SHA-256 (hex) of the cancel token handed to the submitter; never the token itself. */
   cancelTokenHash: Sha256Hex.optional(),
 });
 export type ImageSubmitted = z.infer<typeof ImageSubmittedV2>;
+
+/** Whether the request has a webhook: sealed with the person's data, or in clear text (older events). */
+export function hasWebhook(data: ImageSubmitted): boolean {
+  return data.webhookSealed === true || data.webhookUrl !== undefined;
+}
 
 export function upcastImageSubmittedV1({ email, ...rest }: z.infer<typeof ImageSubmittedV1>): ImageSubmitted {
   return { personal: { clear: { email } }, ...rest };

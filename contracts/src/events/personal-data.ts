@@ -23,9 +23,23 @@ export const SealedData = z.object({
 });
 export type SealedData = z.infer<typeof SealedData>;
 
-/** What a SealedData opens to: everything in a request that identifies the person. */
+/** An absolute http(s) URL without credentials, at most 2048 characters: a webhook target. */
+export const WebhookUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .refine(
+    (u) => URL.canParse(u) && !new URL(u).username && !new URL(u).password,
+    "must not carry credentials",
+  );
+
+/**
+ * What a SealedData opens to: everything in a request that identifies the person. The webhook URL
+ * too: a personal host, or a token in its path or query, points at its owner.
+ */
 export const PersonalData = z.object({
   email: z.email().max(254),
+  /** Where the request's outcome is POSTed, when the submission asked for a webhook. */
+  webhookUrl: WebhookUrl.optional(),
 });
 export type PersonalData = z.infer<typeof PersonalData>;
 

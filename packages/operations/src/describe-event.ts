@@ -1,4 +1,4 @@
-import type { AnyDomainEvent, Stage } from "@reimagine/contracts";
+import { type AnyDomainEvent, hasWebhook, type Stage } from "@reimagine/contracts";
 
 /** How an operator reads one event: which stage it belongs to and its key data in a line. */
 export interface EventLine {
@@ -28,10 +28,12 @@ export function describeEvent(event: AnyDomainEvent, position: number, shown: { 
   switch (event.type) {
     case "ImageSubmitted": {
       const d = event.data;
+      // that there is a webhook, never where: its URL is the person's data
+      const webhook = hasWebhook(d) ? ", with a webhook" : "";
       return {
         ...base,
         stage: "submission",
-        summary: `${d.contentType} ${d.width}×${d.height}, ${d.bytes} bytes, for ${shown.email}`,
+        summary: `${d.contentType} ${d.width}×${d.height}, ${d.bytes} bytes, for ${shown.email}${webhook}`,
       };
     }
     case "CaptionProduced":
@@ -89,7 +91,7 @@ export function describeEvent(event: AnyDomainEvent, position: number, shown: { 
       const d = event.data;
       const key = d.keyErased ? "data key erased" : "no data key to erase";
       const kept = d.clearTextInLog
-        ? "; the log keeps the address in clear text (a version-1 ImageSubmitted)"
+        ? "; the log keeps personal data in clear text (a version-1 address or an unsealed webhook URL)"
         : "";
       return {
         ...base,

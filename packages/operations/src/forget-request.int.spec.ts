@@ -7,7 +7,9 @@ import { type AppendResult, type ExpectedVersion, InMemoryEventStore } from "@re
 import { fixtureVault, newRequestId, requestFlow } from "@reimagine/testing";
 import { PersonalDataErasedError } from "@reimagine/vault";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { exportLog } from "./export-log";
 import { forgetRequest } from "./forget-request";
+import { requestTimeline } from "./request-timeline";
 
 const buckets = { originals: "originals", generated: "generated" };
 
@@ -92,5 +94,33 @@ describe("forgetRequest (in-memory log, local-disk blobs)", () => {
     await expect(fixtureVault.open(submitted.data.personal.sealed)).rejects.toBeInstanceOf(
       PersonalDataErasedError,
     );
+  });
+
+  it("says the log keeps a webhook URL written in clear text before it was sealed, and shows it nowhere", async () => {
+    const store = new InMemoryEventStore();
+    const [sealed, clear] = [newRequestId(), newRequestId()];
+    const url = "https://nina.example.net/hook?token=old";
+    await store.append(sealed, requestFlow("notified", sealed, undefined, { webhookUrl: url }), "no_stream");
+    const old = requestFlow("notified", clear);
+    const submitted = old[0] as DomainEvent<"ImageSubmitted">;
+    submitted.data.webhookUrl = url;
+    await store.append(clear, old, "no_stream");
+    const deps = { store, vault: fixtureVault, blobs, buckets };
+
+    const before = await requestTimeline(store, fixtureVault, sealed);
+    expect(before[0]!.summary).toMatch(/for p\*\*\*@example\.com, with a webhook$/);
+    expect(await forgetRequest(deps, sealed, { requestedBy: "ops" })).toMatchObject({
+      clearTextInLog: false,
+    });
+    expect(await forgetRequest(deps, clear, { requestedBy: "ops" })).toMatchObject({ clearTextInLog: true });
+
+    const lines: string[] = [];
+    await exportLog(store, (line) => {
+      lines.push(line);
+    });
+    const shown = [...lines, ...(await requestTimeline(store, fixtureVault, clear)).map((l) => l.summary)];
+    expect(shown.join("\n")).toContain(clear);
+    expect(shown.join("\n")).not.toContain("nina.example.net");
+    expect(shown.join("\n")).toMatch(/the log keeps personal data in clear text/);
   });
 });

@@ -22,7 +22,10 @@ export interface ForgetReport {
   keyErased: boolean;
   /** The objects removed now. */
   removed: RemovedBlob[];
-  /** The log itself still holds the address in clear text (a version-1 ImageSubmitted). */
+  /**
+   * The log itself still holds personal data in clear text: the address of a version-1
+   * ImageSubmitted, or a webhook URL written before it was sealed.
+   */
   clearTextInLog: boolean;
   /** The ErasureCompleted appended now, or null when the request was already erased. */
   eventId: string | null;
@@ -52,7 +55,9 @@ export async function forgetRequest(
     if (await deps.vault.forget(requestId)) keyErased = true;
     // 2. the images
     removed.push(...(await removeRequestBlobs(deps.blobs, deps.buckets, requestId, events)));
-    const clearTextInLog = events.some((e) => e.type === "ImageSubmitted" && "clear" in e.data.personal);
+    const clearTextInLog = events.some(
+      (e) => e.type === "ImageSubmitted" && ("clear" in e.data.personal || e.data.webhookUrl !== undefined),
+    );
     const data = { requestedBy: options.requestedBy, keyErased, removed, clearTextInLog };
     if (events.some((e) => e.type === "ErasureCompleted")) {
       return { requestId, keyErased, removed, clearTextInLog, alreadyErased: true, eventId: null };

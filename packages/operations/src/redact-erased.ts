@@ -2,12 +2,14 @@ import type { AnyDomainEvent } from "@reimagine/contracts";
 
 /**
  * An event as operators see it once its request is erased: ImageSubmitted's personal data reads
- * `{ erased: true }` (whether the log holds it sealed or, from version 1, in clear text); every
- * other event holds none and is unchanged.
+ * `{ erased: true }` (whether the log holds it sealed or, from version 1, in clear text), and a
+ * webhook URL written in clear text before it was sealed is left out; every other event holds none
+ * and is unchanged.
  */
 export function redactErased(event: AnyDomainEvent): AnyDomainEvent {
   if (event.type !== "ImageSubmitted") return event;
-  return { ...event, data: { ...event.data, personal: { erased: true } } };
+  const { webhookUrl: _clear, ...data } = event.data;
+  return { ...event, data: { ...data, personal: { erased: true } } };
 }
 
 /** A request's events as operators see them: redacted when the request was erased. */

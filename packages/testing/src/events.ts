@@ -7,20 +7,27 @@ import { fixtureSealed } from "./fixture-vault";
 export const newRequestId = (): string => uuidv7();
 
 /**
- * A valid ImageSubmitted for tests, with overridable data. The address is sealed under a key held by
- * `fixtureVault`, unless `personal` says otherwise (e.g. sealed by a real vault).
+ * A valid ImageSubmitted for tests, with overridable data. The address (and the webhook URL, if
+ * given: then `webhookSealed`) is sealed under a key held by `fixtureVault`, unless `personal` says
+ * otherwise (e.g. sealed by a real vault).
  */
 export function imageSubmitted(
   requestId: string,
-  overrides: Partial<{ email: string; originalKey: string; personal: PersonalDataField }> = {},
+  overrides: Partial<{
+    email: string;
+    originalKey: string;
+    personal: PersonalDataField;
+    webhookUrl: string;
+  }> = {},
 ) {
   return newEvent(
     "ImageSubmitted",
     requestId,
     {
       personal: overrides.personal ?? {
-        sealed: fixtureSealed(requestId, overrides.email ?? "person@example.com"),
+        sealed: fixtureSealed(requestId, overrides.email ?? "person@example.com", overrides.webhookUrl),
       },
+      ...(overrides.webhookUrl ? { webhookSealed: true as const } : {}),
       originalKey: overrides.originalKey ?? `${requestId}/original.jpg`,
       contentType: "image/jpeg",
       bytes: 1234,

@@ -12,8 +12,11 @@ const records = createInMemoryKvRecordStore({ schema: KeyRecord, name: "fixture 
  */
 export const fixtureVault: Vault = createVault(records);
 
-/** Seals an address for a fixture request under its key in `fixtureVault`, synchronously. */
-export function fixtureSealed(requestId: string, email: string): SealedData {
+/**
+ * Seals an address (and a webhook URL, if given) for a fixture request under its key in
+ * `fixtureVault`, synchronously.
+ */
+export function fixtureSealed(requestId: string, email: string, webhookUrl?: string): SealedData {
   const name = dataKeyName(requestId);
   const existing = records.peek(name)?.value;
   let key: Buffer;
@@ -23,5 +26,5 @@ export function fixtureSealed(requestId: string, email: string): SealedData {
     // The in-memory store writes before its promise settles, so the key is there when this returns.
     void records.create(name, { kind: "data-key", key: key.toString("base64"), index: "0".repeat(64) });
   }
-  return sealWith(key, requestId, { email });
+  return sealWith(key, requestId, { email, ...(webhookUrl ? { webhookUrl } : {}) });
 }

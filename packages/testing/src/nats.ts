@@ -51,3 +51,25 @@ export async function openTestStore(options: { duplicateWindowMs?: number } = {}
     },
   };
 }
+
+/**
+ * Every message of the store's streams (the log and its dead letters) as the server keeps them:
+ * subjects, headers and payloads, undecoded, one text. What a test searches for data that must
+ * never be written in clear text.
+ */
+export async function rawStreamText(store: JetStreamEventStore): Promise<string> {
+  const parts: string[] = [];
+  for (const stream of [store.layout.stream, store.layout.deadLetterStream]) {
+    const { state } = await store.jsm.streams.info(stream);
+    for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
+      const message = await store.jsm.streams.getMessage(stream, { seq });
+      if (!message) continue;
+      parts.push(
+        message.subject,
+        message.header?.toString() ?? "",
+        Buffer.from(message.data).toString("utf8"),
+      );
+    }
+  }
+  return parts.join("\n");
+}

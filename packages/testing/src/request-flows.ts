@@ -7,10 +7,14 @@ import { captionProduced, imageGenerated, imageSubmitted, newRequestId } from ".
 /** How a test request's story ends: `generated` stops where the notification is due. */
 export type FlowEnding = "captioned" | "generated" | "notified" | "failed" | "retried" | "cancelled";
 
-/** What the person asked with: their email (or its sealed form) and the caption their image got. */
+/**
+ * What the person asked with: their email (or its sealed form), a webhook URL (sealed with the
+ * email; `personal` must then hold it) and the caption their image got.
+ */
 export interface FlowRequest {
   email?: string;
   personal?: PersonalDataField;
+  webhookUrl?: string;
   caption?: string;
 }
 
@@ -31,6 +35,7 @@ export function requestFlow(
     ...imageSubmitted(requestId, {
       ...(request.email ? { email: request.email } : {}),
       ...(request.personal ? { personal: request.personal } : {}),
+      ...(request.webhookUrl ? { webhookUrl: request.webhookUrl } : {}),
     }),
     occurredAt: at().toISOString(),
   };
@@ -93,7 +98,10 @@ export async function sealedRequestFlow(
   start: Date = new Date(),
   request: FlowRequest = {},
 ): Promise<AnyDomainEvent[]> {
-  const sealed = await vault.seal(requestId, { email: request.email ?? "person@example.com" });
+  const sealed = await vault.seal(requestId, {
+    email: request.email ?? "person@example.com",
+    ...(request.webhookUrl ? { webhookUrl: request.webhookUrl } : {}),
+  });
   return requestFlow(ending, requestId, start, { ...request, personal: { sealed } });
 }
 

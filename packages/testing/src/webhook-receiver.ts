@@ -21,6 +21,8 @@ export interface WebhookReceiver {
   /** Answers the next deliveries with these, in order; after them, `otherwise` (200 by default). */
   answerNext(...answers: ReceiverAnswer[]): void;
   otherwise: ReceiverAnswer;
+  /** Runs when a delivery has arrived, before it is answered (a test acts "between attempts"). */
+  beforeAnswer: (() => Promise<unknown> | unknown) | null;
   stop(): Promise<void>;
 }
 
@@ -28,13 +30,24 @@ export interface WebhookReceiver {
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   const queue: ReceiverAnswer[] = [];
-  const receiver = { otherwise: { status: 200 } as ReceiverAnswer };
+  const receiver = {
+    otherwise: { status: 200 } as ReceiverAnswer,
+    beforeAnswer: null as WebhookReceiver["beforeAnswer"],
+  };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
+    req.on("end", async () => {
       received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
       const answer = queue.shift() ?? receiver.otherwise;
+      try {
+        await receiver.beforeAnswer?.();
+      } catch (err) {
+        // the test's own step failed: an answer that no test expects, not an unhandled rejection
+        res.writeHead(599, { "content-type": "text/plain" });
+        res.end(String(err));
+        return;
+      }
       res.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers });
       res.end("ok");
     });

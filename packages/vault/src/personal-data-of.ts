@@ -13,7 +13,9 @@ export const ERASED = "erased";
 
 /**
  * The person's data of a request, from its events: opened with the request's key, or as a version-1
- * event wrote it in clear text. Null once erased (or before ImageSubmitted).
+ * event wrote it in clear text. The webhook URL comes with it: sealed with the address, or, from an
+ * event written before it was sealed, as that event holds it. Null once erased (or before
+ * ImageSubmitted): a URL left in clear text in the log is then not given out either.
  */
 export async function personalDataOf(
   vault: Vault,
@@ -22,10 +24,11 @@ export async function personalDataOf(
   if (events.some((e) => e.type === "ErasureCompleted")) return null;
   const submitted = events.find((e) => e.type === "ImageSubmitted");
   if (submitted?.type !== "ImageSubmitted") return null;
-  const { personal } = submitted.data;
-  if ("clear" in personal) return personal.clear;
+  const { personal, webhookUrl } = submitted.data;
   if ("erased" in personal) return null;
-  return openOrNull(vault, personal.sealed);
+  const data = "clear" in personal ? personal.clear : await openOrNull(vault, personal.sealed);
+  if (!data || data.webhookUrl !== undefined || webhookUrl === undefined) return data;
+  return { ...data, webhookUrl };
 }
 
 /** The address as the public status shows it: masked ("n***@example.com"), or "erased". */

@@ -16,6 +16,16 @@ describe("sealWith / openWith (AES-256-GCM)", () => {
     expect(a).toMatchObject({ keyId: id, alg: "A256GCM" });
   });
 
+  it("seals a webhook URL with the address, and checks it as the event schema does", () => {
+    const data = { email: "nina@example.com", webhookUrl: "https://nina.example.net/hook?token=s3cret" };
+    const sealed = sealWith(key, id, data);
+    expect(openWith(key, sealed)).toEqual(data);
+    expect(JSON.stringify(sealed)).not.toMatch(/nina|s3cret|hook/);
+    expect(() => sealWith(key, id, { ...data, webhookUrl: "https://u:p@nina.example.net/" })).toThrowError(
+      /credentials/,
+    );
+  });
+
   it("refuses a changed ciphertext, a changed tag, another key, and a ciphertext moved to another key id", () => {
     const sealed = sealWith(key, id, { email: "nina@example.com" });
     const flip = (s: string) => (s[0] === "A" ? "B" : "A") + s.slice(1);

@@ -110,7 +110,7 @@ describe("reimagine forget, then replay, verify and export (real NATS, Postgres,
     expect(old.code).toBe(0);
     expect(old.out).toMatch(
       new RegExp(
-        `${c}: erased .*no data key left to erase; removed originals/${c}/original.jpg; the log still holds its address in clear text`,
+        `${c}: erased .*no data key left to erase; removed originals/${c}/original.jpg; the log still holds personal data in clear text`,
       ),
     );
     expect(old.out).toMatch(/a version-1 ImageSubmitted keeps its address in clear text/);
@@ -178,7 +178,7 @@ describe("reimagine forget, then replay, verify and export (real NATS, Postgres,
     const timeline = await cli("events", c);
     expect(timeline.out).toMatch(/ImageSubmitted .* for erased/);
     expect(timeline.out).toMatch(
-      /personal data erased by operator \(cli\): no data key to erase, 1 object\(s\) removed; the log keeps the address/,
+      /personal data erased by operator \(cli\): no data key to erase, 1 object\(s\) removed; the log keeps personal data in clear text/,
     );
     const raw = await cli("events", c, "--json");
     expect(raw.out).not.toContain(OLD);

@@ -1,5 +1,5 @@
 import type { AnyDomainEvent, RequestEventMessage, RequestState } from "@reimagine/contracts";
-import { failureCategoryOf, publicFailure } from "@reimagine/contracts";
+import { failureCategoryOf, hasWebhook, publicFailure } from "@reimagine/contracts";
 import { imagePath, originalPath } from "../status/to-status-response";
 
 /**
@@ -34,7 +34,7 @@ function publicData(event: AnyDomainEvent, baseUrl: string): Record<string, unkn
         width,
         height,
         originalImageUrl,
-        webhook: event.data.webhookUrl !== undefined,
+        webhook: hasWebhook(event.data),
       };
     }
     case "CaptionProduced": {

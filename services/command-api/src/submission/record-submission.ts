@@ -1,5 +1,5 @@
 import type { BlobStore } from "@reimagine/blobs";
-import { newEvent } from "@reimagine/contracts";
+import { newEvent, type PersonalData } from "@reimagine/contracts";
 import type { EventStore } from "@reimagine/eventstore";
 import type { Logger } from "@reimagine/platform";
 import { currentTraceparent } from "@reimagine/platform";
@@ -26,13 +26,14 @@ export class ClientGoneError extends Error {
 }
 
 /**
- * Records one request: the original goes to the blob store and the address is sealed under the
- * request's new data key first, then ImageSubmitted (with the cancel token's hash) is appended with expected "no stream yet", so no
- * event ever points at nothing (nor at a key that is not there). Safe to repeat for one request id
- * and submission (an idempotent retry): the object is rewritten with the same bytes, the address
- * sealed under the same key, and the append finds the request recorded and does nothing. When the
- * append fails and the request is not recorded, the object (and, when the log says so for sure,
- * the key) is removed again and the append's error is thrown. The append is the point of no return:
+ * Records one request: the original goes to the blob store and the address (with the webhook URL,
+ * if any) is sealed under the request's new data key first, then ImageSubmitted (with the cancel
+ * token's hash) is appended with expected "no stream yet", so no event ever points at nothing (nor
+ * at a key that is not there). Safe to repeat for one request id and submission (an idempotent
+ * retry): the object is rewritten with the same bytes, the address sealed under the same key, and
+ * the append finds the request recorded and does nothing. When the append fails and the request is
+ * not recorded, the object (and, when the log says so for sure, the key) is removed again and the
+ * append's error is thrown. The append is the point of no return:
  * a client gone by then (checked right before it) records nothing, what this attempt stored is
  * removed and ClientGoneError is thrown, so a retry with its Idempotency-Key runs again.
  */
@@ -48,7 +49,7 @@ export async function recordSubmission(
   // Both before the event, neither waiting for the other.
   const [stored, sealing] = await Promise.allSettled([
     deps.blobs.put(deps.originalsBucket, key, image.bytes, { contentType: image.contentType }),
-    deps.vault.seal(requestId, { email: submission.email }),
+    deps.vault.seal(requestId, personalDataOf(submission)),
   ]);
   if (stored.status === "rejected" || sealing.status === "rejected") {
     const what = { blob: stored.status === "fulfilled", key: sealing.status === "fulfilled" };
@@ -69,7 +70,8 @@ export async function recordSubmission(
       width: image.width,
       height: image.height,
       sha256: image.sha256,
-      ...(submission.webhookUrl === null ? {} : { webhookUrl: submission.webhookUrl }),
+      // the URL itself is sealed with the address: the log only says there is one
+      ...(submission.webhookUrl === null ? {} : { webhookSealed: true as const }),
       cancelTokenHash: hashCancelToken(cancelToken),
     },
     { correlationId: requestId, causationId: commandId, ...(traceparent ? { traceparent } : {}) },
@@ -85,6 +87,11 @@ export async function recordSubmission(
     if (await discardAttempt(deps, requestId, key, { blob: true, key: true })) return;
     throw err;
   }
+}
+
+/** What identifies the person in a submission, all sealed under the request's data key. */
+function personalDataOf({ email, webhookUrl }: Submission): PersonalData {
+  return webhookUrl === null ? { email } : { email, webhookUrl };
 }
 
 /**

@@ -1,6 +1,9 @@
-import { makeJpeg } from "@reimagine/testing";
+import { foldRequest } from "@reimagine/contracts";
+import { exportLog } from "@reimagine/operations";
+import { makeJpeg, rawStreamText } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCommandApi } from "../app/create-command-api";
+import { toPublicEvent } from "../live/public-event";
 import { openTestApi, submissionForm, type TestApi } from "../testing/open-test-api";
 
 const SECRET = `whsec_${Buffer.alloc(32, 9).toString("base64")}`;
@@ -19,13 +22,35 @@ function submit(webhookUrl: string, app = api.app) {
 }
 
 describe("webhookUrl at submission", () => {
-  it("stores a public http(s) URL in ImageSubmitted", async () => {
+  it("seals a public http(s) URL with the address: never in clear text in the stream, an export or the live events", async () => {
     // An IP literal: no DNS is asked, and nothing is ever sent there by this test.
-    const res = await submit("https://93.184.216.34/hooks/reimagine?x=1");
+    const url = "https://93.184.216.34/hooks/nina-private?token=tok-7f3a9c";
+    const res = await submit(url);
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
     const [submitted] = (await api.store.readRequest(id)).events;
-    expect(submitted!.event.data).toMatchObject({ webhookUrl: "https://93.184.216.34/hooks/reimagine?x=1" });
+    const data = submitted!.event.type === "ImageSubmitted" ? submitted!.event.data : null;
+    expect(data).toMatchObject({ webhookSealed: true });
+    expect(data).not.toHaveProperty("webhookUrl");
+    expect("sealed" in data!.personal && (await api.vault.open(data!.personal.sealed))).toEqual({
+      email: "nina@example.com",
+      webhookUrl: url,
+    });
+
+    const raw = await rawStreamText(api.store);
+    expect(raw).toContain(id); // the reading works: the request is there
+    for (const part of ["93.184.216.34", "nina-private", "tok-7f3a9c", "nina@example.com"])
+      expect(raw).not.toContain(part);
+    const lines: string[] = [];
+    await exportLog(api.store, (line) => {
+      lines.push(line);
+    });
+    expect(lines.join("\n")).toContain(id);
+    expect(lines.join("\n")).not.toContain("nina-private");
+
+    const live = toPublicEvent(submitted!, foldRequest(id, [submitted!.event]), "https://r.example");
+    expect(live).toMatchObject({ type: "ImageSubmitted", data: { webhook: true } });
+    expect(JSON.stringify(live)).not.toContain("nina-private");
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import type { JetStreamEventStore } from "@reimagine/eventstore";
 import type { Config, Logger, Stoppable } from "@reimagine/platform";
 import { startReactor } from "@reimagine/reactor";
+import { openVault, type Vault } from "@reimagine/vault";
 import { publicBaseUrlOf } from "../public-base-url";
 import { createWebhookHandler } from "./webhook-handler";
 import { createWebhookSender } from "./webhook-sender";
@@ -9,6 +10,8 @@ export interface WebhooksDeps {
   store: JetStreamEventStore;
   config: Config;
   logger: Logger;
+  /** Where the webhook URLs are opened; by default the key bucket of the store's stream. */
+  vault?: Vault;
 }
 
 /**
@@ -28,6 +31,12 @@ export async function startWebhooks(deps: WebhooksDeps): Promise<Stoppable> {
   if (!sender) logger.info("WEBHOOK_SECRET is not set: webhooks are off (the API refuses webhookUrl)");
   else if (config.WEBHOOK_ALLOW_PRIVATE)
     logger.warn("WEBHOOK_ALLOW_PRIVATE: webhooks may go to private addresses");
-  const handler = createWebhookHandler({ store: deps.store, sender, publicBaseUrl: publicBaseUrlOf(config) });
+  const vault = deps.vault ?? (await openVault(deps.store, { replicas: config.NATS_REPLICAS }));
+  const handler = createWebhookHandler({
+    store: deps.store,
+    vault,
+    sender,
+    publicBaseUrl: publicBaseUrlOf(config),
+  });
   return startReactor(deps.store, handler, deps);
 }

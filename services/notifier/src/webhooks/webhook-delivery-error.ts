@@ -25,3 +25,14 @@ export class WebhooksNotConfiguredError extends Error {
   readonly retryable = false;
   readonly reason = "webhooks are not configured on the notifier (WEBHOOK_SECRET is not set)";
 }
+
+/**
+ * ImageSubmitted says the request has a webhook, but the personal data sealed with it holds no URL:
+ * the event was not written by this system's API. No retry will help.
+ */
+export class WebhookUrlMissingError extends Error {
+  override readonly name = "WebhookUrlMissingError";
+  readonly code = "WEBHOOK_URL_MISSING";
+  readonly retryable = false;
+  readonly reason = "the request's sealed personal data holds no webhook URL";
+}

@@ -1,8 +1,19 @@
-import { type AnyDomainEvent, causedBy, newEvent, type WebhookFailed } from "@reimagine/contracts";
+import {
+  type AnyDomainEvent,
+  causedBy,
+  hasWebhook,
+  newEvent,
+  type WebhookFailed,
+} from "@reimagine/contracts";
 import type { EventStore, RequestHistory, StoredEvent } from "@reimagine/eventstore";
 import { currentTraceparent } from "@reimagine/platform";
 import { type EventHandler, isRetryable, stageFailure } from "@reimagine/reactor";
-import { WebhookDeliveryError, WebhooksNotConfiguredError } from "./webhook-delivery-error";
+import { PersonalDataErasedError, personalDataOf, type Vault } from "@reimagine/vault";
+import {
+  WebhookDeliveryError,
+  WebhooksNotConfiguredError,
+  WebhookUrlMissingError,
+} from "./webhook-delivery-error";
 import { WEBHOOK_TRIGGERS, webhookIdOf, webhookMessage, webhookTypeOf } from "./webhook-message";
 import type { WebhookSender } from "./webhook-sender";
 
@@ -11,17 +22,21 @@ export const WEBHOOKS_NAME = "webhooks";
 
 export interface WebhookHandlerDeps {
   store: EventStore;
+  /** Opens the webhook URL, sealed with the person's data in ImageSubmitted. */
+  vault: Vault;
   /** Null when WEBHOOK_SECRET is not set: every webhook fails at once, as a recorded fact. */
   sender: WebhookSender | null;
   publicBaseUrl: string;
 }
 
-/** What a trigger means for its request: the target, and whether the webhook went out already. */
+/** A trigger whose webhook is still to be delivered: the request's history and the webhook's id. */
 interface Due {
-  url: string;
   history: RequestHistory;
   webhookId: string;
 }
+
+/** The reason recorded when the person's data, the URL with it, was erased before delivery. */
+const ERASED_REASON = new PersonalDataErasedError("").reason;
 
 /**
  * The webhook reactor: on each event that ends a request (UserNotified, a *Failed, CancelRequested)
@@ -31,21 +46,41 @@ interface Due {
  * out, WebhookFailed is recorded and the trigger is dead-lettered, where an operator can requeue it.
  * A refused target (private address) or a missing secret fails at once, without a dead letter.
  * At least once: a crash between the receiver's 2xx and the record sends it again, with the same id.
+ * The URL is personal data, sealed with the address: it is opened only here, right before sending,
+ * and never logged or recorded. Once the person's data is erased (`forget`) it cannot be opened, and
+ * the webhook fails at once with that reason, recorded once, and is not dead-lettered.
  */
 export function createWebhookHandler(deps: WebhookHandlerDeps): EventHandler {
   const { store } = deps;
 
-  /** The request's webhook, unless it has none or this trigger's webhook was delivered already. */
+  /**
+   * The request's webhook, unless it has none, or this trigger's webhook was delivered already, or
+   * its failure for the erasure of the person's data is recorded (nothing can change that).
+   */
   const dueWebhook = async (trigger: StoredEvent): Promise<Due | null> => {
     const history = await store.readRequest(trigger.event.requestId);
     const submitted = history.events[0]?.event;
-    const url = submitted?.type === "ImageSubmitted" ? submitted.data.webhookUrl : undefined;
-    if (!url) return null;
+    if (submitted?.type !== "ImageSubmitted" || !hasWebhook(submitted.data)) return null;
     const webhookId = webhookIdOf(trigger.event);
-    const delivered = history.events.some(
-      ({ event }) => event.type === "WebhookDelivered" && event.data.webhookId === webhookId,
+    const settled = history.events.some(
+      ({ event }) =>
+        (event.type === "WebhookDelivered" && event.data.webhookId === webhookId) ||
+        (event.type === "WebhookFailed" &&
+          event.data.webhookId === webhookId &&
+          event.data.reason === ERASED_REASON),
     );
-    return delivered ? null : { url, history, webhookId };
+    return settled ? null : { history, webhookId };
+  };
+
+  /** The target, opened at use; PersonalDataErasedError once the person's data is erased. */
+  const targetOf = async (trigger: StoredEvent, due: Due): Promise<string> => {
+    const personal = await personalDataOf(
+      deps.vault,
+      due.history.events.map((s) => s.event),
+    );
+    if (!personal) throw new PersonalDataErasedError(trigger.event.requestId);
+    if (!personal.webhookUrl) throw new WebhookUrlMissingError();
+    return personal.webhookUrl;
   };
 
   const record = (trigger: StoredEvent, event: AnyDomainEvent) =>
@@ -60,9 +95,10 @@ export function createWebhookHandler(deps: WebhookHandlerDeps): EventHandler {
       const due = await dueWebhook(trigger);
       if (!due) return;
       if (!deps.sender) throw new WebhooksNotConfiguredError();
+      const url = await targetOf(trigger, due);
       const message = webhookMessage(due.history, trigger, deps.publicBaseUrl);
       const receipt = await deps.sender.send(
-        due.url,
+        url,
         { id: due.webhookId, body: JSON.stringify(message) },
         ctx.signal,
       );
@@ -91,7 +127,8 @@ export function createWebhookHandler(deps: WebhookHandlerDeps): EventHandler {
         causedBy(trigger.event, currentTraceparent()),
       );
       await record(trigger, failed);
-      // Worth an operator's requeue once the receiver is back; a refused target or no secret is not.
+      // Worth an operator's requeue once the receiver is back; a refused target, no secret or
+      // erased data is not.
       return isRetryable(error) ? "dead-letter" : undefined;
     },
   };

@@ -1,19 +1,28 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LocalDiskBlobStore } from "@reimagine/blobs";
 import { type AnyDomainEvent, type DomainEvent, FAILURE_SENTENCES } from "@reimagine/contracts";
 import { listDeadLetters, requeueDeadLetter } from "@reimagine/eventstore";
+import { exportLog, forgetRequest, requestTimeline } from "@reimagine/operations";
 import { type Config, loadConfig, type Stoppable, silentLogger } from "@reimagine/platform";
 import {
   newRequestId,
   openTestStore,
+  rawStreamText,
   requestFlow,
+  sealedRequestFlow,
   startWebhookReceiver,
   type TestStore,
   type WebhookReceiver,
   waitFor,
   waitForDeadLetters,
 } from "@reimagine/testing";
+import { openVault, type Vault } from "@reimagine/vault";
 import { Webhook } from "standardwebhooks";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startWebhooks } from "./start-webhooks";
+import { WEBHOOKS_NAME } from "./webhook-handler";
 import type { WebhookMessage } from "./webhook-message";
 
 const SECRET = `whsec_${Buffer.alloc(32, 42).toString("base64")}`;
@@ -42,29 +51,64 @@ describe("webhooks (real NATS JetStream, a real HTTP receiver)", () => {
   let receiver: WebhookReceiver;
   const parts: Stoppable[] = [];
 
+  let vault: Vault;
+  let dir: string;
+
   beforeEach(async () => {
     t = await openTestStore();
+    vault = await openVault(t.store, { replicas: 1 });
     receiver = await startWebhookReceiver();
+    dir = await mkdtemp(join(tmpdir(), "reimagine-webhooks-"));
   });
   afterEach(async () => {
     await Promise.all(parts.splice(0).map((p) => p.stop()));
     await receiver.stop();
     await t.cleanup();
+    await rm(dir, { recursive: true, force: true });
   });
+
+  const forget = async (id: string) => {
+    const blobs = new LocalDiskBlobStore(dir);
+    const buckets = { originals: "originals", generated: "generated" };
+    await blobs.ensureBuckets(Object.values(buckets));
+    return forgetRequest({ store: t.store, vault, blobs, buckets }, id, { requestedBy: "test" });
+  };
+  /** True once the webhook reactor has seen the whole log and acknowledged all of it. */
+  const drained = async () => {
+    const head = await t.store.headPosition();
+    const info = await t.store.jsm.consumers.info(t.layout.stream, WEBHOOKS_NAME).catch(() => null);
+    return !!info && info.delivered.stream_seq >= head && info.num_ack_pending === 0;
+  };
+  /** Everything an operator or the public can see of the log and of one request. */
+  const everythingShown = async (id: string) => {
+    const lines: string[] = [];
+    await exportLog(t.store, (line) => {
+      lines.push(line);
+    });
+    const timeline = await requestTimeline(t.store, vault, id);
+    const dead = await listDeadLetters(t.store);
+    return [...lines, JSON.stringify(timeline), JSON.stringify(dead)].join("\n");
+  };
 
   const run = async (config = testConfig()) => {
     parts.push(await startWebhooks({ store: t.store, config, logger: silentLogger }));
   };
 
-  /** Appends a request's story, its ImageSubmitted carrying `webhookUrl`. */
+  /**
+   * Appends a request's story, its ImageSubmitted carrying `webhookUrl` sealed with the address in
+   * the stream's key bucket, as the API writes it; or, `clear`, in clear text as events written
+   * before the URL was sealed hold it.
+   */
   async function request(
     ending: Parameters<typeof requestFlow>[0],
     webhookUrl: string | null = receiver.url,
+    options: { clear?: boolean; id?: string } = {},
   ) {
-    const id = newRequestId();
-    const events = requestFlow(ending, id);
+    const id = options.id ?? newRequestId();
+    const sealedUrl = webhookUrl && !options.clear ? { webhookUrl } : {};
+    const events = await sealedRequestFlow(vault, ending, id, undefined, sealedUrl);
     const submitted = events[0] as DomainEvent<"ImageSubmitted">;
-    if (webhookUrl) submitted.data.webhookUrl = webhookUrl;
+    if (webhookUrl && options.clear) submitted.data.webhookUrl = webhookUrl;
     await t.store.append(id, events, "no_stream");
     return { id, last: events.at(-1)! };
   }
@@ -107,6 +151,12 @@ describe("webhooks (real NATS JetStream, a real HTTP receiver)", () => {
       },
     });
     expect(hook!.body).not.toContain("person@example.com");
+    expect(hook!.body).not.toContain(receiver.url);
+    // the URL was sealed with the address: neither is anywhere in the stream's bytes
+    const raw = await rawStreamText(t.store);
+    expect(raw).toContain(id);
+    expect(raw).not.toContain(receiver.url);
+    expect(raw).not.toContain("person@example.com");
     expect(() =>
       new Webhook(`whsec_${Buffer.alloc(32, 1).toString("base64")}`).verify(
         hook!.body,
@@ -200,6 +250,63 @@ describe("webhooks (real NATS JetStream, a real HTTP receiver)", () => {
     await outcome(id, "WebhookDelivered");
     expect(receiver.received.map((r) => JSON.parse(r.body).type)).toEqual(["request.cancelled"]);
     expect((await eventsOf(quiet.id)).map((e) => e.type).at(-1)).toBe("UserNotified");
+  });
+
+  it("still delivers to a URL that an event written before it was sealed holds in clear text", async () => {
+    await run();
+    const { id, last } = await request("notified", receiver.url, { clear: true });
+    const delivered = (await outcome(id, "WebhookDelivered")) as DomainEvent<"WebhookDelivered">;
+    expect(delivered.data).toMatchObject({ webhookId: `msg_${last.id}`, httpStatus: 200 });
+    expect(receiver.received).toHaveLength(1);
+    new Webhook(SECRET).verify(
+      receiver.received[0]!.body,
+      receiver.received[0]!.headers as Record<string, string>,
+    );
+  });
+
+  it("delivers nothing once the person is forgotten: WebhookFailed says why, once, and nothing shows the URL", async () => {
+    // one request sealed as today, one whose older event holds its URL in clear text
+    const sealed = await request("notified");
+    const clear = await request("failed", `${receiver.url}?token=old-clear-url`, { clear: true });
+    for (const { id } of [sealed, clear]) expect((await forget(id)).eventId).not.toBeNull();
+    await run();
+
+    for (const { id, last } of [sealed, clear]) {
+      const failed = (await outcome(id, "WebhookFailed")) as DomainEvent<"WebhookFailed">;
+      expect(failed.data).toEqual({
+        webhookId: `msg_${last.id}`,
+        webhookType: id === sealed.id ? "request.completed" : "request.failed",
+        attempts: 1,
+        httpStatus: null,
+        reason: "the person's data was erased",
+      });
+    }
+    await waitFor(drained, { what: "the webhook reactor to see the whole log" });
+    expect(receiver.received).toHaveLength(0);
+    for (const { id } of [sealed, clear]) {
+      expect((await eventsOf(id)).filter((e) => e.type === "WebhookFailed")).toHaveLength(1);
+      expect(await everythingShown(id)).not.toContain(receiver.url);
+    }
+    expect(await listDeadLetters(t.store)).toEqual([]);
+  });
+
+  it("sends no retry after a forget that came between two attempts", async () => {
+    const id = newRequestId();
+    receiver.otherwise = { status: 500 };
+    // the first attempt reaches the receiver; the person is forgotten before it answers 500
+    receiver.beforeAnswer = () => forget(id);
+    await run();
+    await request("notified", receiver.url, { id });
+    const failed = (await outcome(id, "WebhookFailed")) as DomainEvent<"WebhookFailed">;
+    expect(failed.data).toMatchObject({
+      attempts: 2,
+      httpStatus: null,
+      reason: "the person's data was erased",
+    });
+    await waitFor(drained, { what: "the webhook reactor to see the whole log" });
+    expect(receiver.received).toHaveLength(1);
+    expect(await listDeadLetters(t.store)).toEqual([]);
+    expect(await everythingShown(id)).not.toContain(receiver.url);
   });
 
   it("records WebhookFailed at once when the notifier has no WEBHOOK_SECRET", async () => {

@@ -49,8 +49,9 @@ export async function forgetCommand(
   for (const report of reports) ctx.out(describeReport(report));
   if (reports.some((r) => r.clearTextInLog)) {
     ctx.out(
-      "The log is append-only: a version-1 ImageSubmitted keeps its address in clear text. `reimagine export` " +
-        "shows it as erased; importing that export into a new stream leaves a log without it.",
+      "The log is append-only: a version-1 ImageSubmitted keeps its address in clear text, and one written " +
+        "before webhook URLs were sealed keeps its URL. `reimagine export` shows them as erased; importing " +
+        "that export into a new stream leaves a log without them.",
     );
   }
 }
@@ -64,6 +65,8 @@ function describeReport(r: ForgetReport): string {
   if (r.eventId === null && !r.alreadyErased)
     return `${r.requestId}: no events (an unfinished submission); ${key}`;
   const head = r.alreadyErased ? "already erased, nothing new recorded" : `erased (event ${r.eventId})`;
-  const kept = r.clearTextInLog ? "; the log still holds its address in clear text (version 1)" : "";
+  const kept = r.clearTextInLog
+    ? "; the log still holds personal data in clear text (a version-1 address or an unsealed webhook URL)"
+    : "";
   return `${r.requestId}: ${head}; ${key}; ${objects}${kept}`;
 }
