@@ -31,7 +31,9 @@ export async function checkWebhookTarget(url: string, policy: WebhookTargetPolic
   }
   const host = parsed.hostname.replace(/^\[|\]$/g, "");
   if (!policy.allowPrivate && INTERNAL_NAME.test(host)) {
-    throw new WebhookTargetRefusedError(`the webhook host ${host} is internal`);
+    throw new WebhookTargetRefusedError(`the webhook host ${host} is internal`, {
+      reason: "the webhook host is an internal name",
+    });
   }
   if (isIP(host)) return [judge(host, host, policy)];
   const addresses = await resolveAll(host, policy.lookup ?? dnsLookup);
@@ -63,16 +65,22 @@ export function guardedLookup(policy: WebhookTargetPolicy): LookupFunction {
 function judge(host: string, address: string, policy: WebhookTargetPolicy): string {
   if (policy.allowPrivate || isPublicAddress(address)) return address;
   const shown = host === address ? address : `${host} (${address})`;
-  throw new WebhookTargetRefusedError(
-    `the webhook host ${shown} is a loopback, private, link-local or otherwise non-public address`,
-  );
+  const what = "a loopback, private, link-local or otherwise non-public address";
+  throw new WebhookTargetRefusedError(`the webhook host ${shown} is ${what}`, {
+    reason: `the webhook host is ${what}`,
+  });
 }
 
 function resolveAll(host: string, lookup: typeof dnsLookup): Promise<LookupAddress[]> {
   return new Promise((resolve, reject) => {
     lookup(host, { all: true, verbatim: true }, (err, addresses) => {
       if (err || addresses.length === 0) {
-        reject(new WebhookTargetRefusedError(`the webhook host ${host} does not resolve`, { cause: err }));
+        reject(
+          new WebhookTargetRefusedError(`the webhook host ${host} does not resolve`, {
+            cause: err,
+            reason: "the webhook host does not resolve",
+          }),
+        );
       } else resolve(addresses);
     });
   });

@@ -102,3 +102,17 @@ describe("guardedLookup", () => {
     await expect(resolve("metadata.example.com", false)).rejects.toThrowError(/169\.254\.169\.254/);
   });
 });
+
+describe("WebhookTargetRefusedError", () => {
+  it("names the host in its message (the submitter's 400) and never in its reason (what delivery records)", async () => {
+    for (const host of ["rebind.example.com", "nohost.example.com", "box.internal"]) {
+      const err = await checkWebhookTarget(`http://${host}/`, strict).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WebhookTargetRefusedError);
+      const { message, reason } = err as WebhookTargetRefusedError;
+      expect(message).toContain(host);
+      expect(reason).toMatch(/^the webhook host (is|does)/);
+      expect(reason).not.toContain(host);
+      expect(reason).not.toContain("10.0.0.7");
+    }
+  });
+});

@@ -1,6 +1,11 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { checkWebhookTarget, guardedLookup, type WebhookTargetPolicy } from "@reimagine/webhooks";
+import {
+  checkWebhookTarget,
+  guardedLookup,
+  type WebhookTargetPolicy,
+  WebhookTargetRefusedError,
+} from "@reimagine/webhooks";
 import { Webhook } from "standardwebhooks";
 import { WebhookDeliveryError } from "./webhook-delivery-error";
 
@@ -41,7 +46,8 @@ const MAX_ANSWER_BYTES = 64 * 1024;
  * `standardwebhooks` package) and POSTs it with node's http client: the target is checked before
  * connecting (an IP literal) and by the connection's own DNS lookup (a name), so a private address
  * is never connected to. Redirects are not followed. Anything but a 2xx is a WebhookDeliveryError;
- * a refused target is a WebhookTargetRefusedError (not retryable).
+ * a refused target is a WebhookTargetRefusedError (not retryable) whose message, like every error
+ * here, names neither the URL nor its host.
  */
 export function createWebhookSender(options: WebhookSenderOptions): WebhookSender {
   const signer = new Webhook(options.secret);
@@ -49,27 +55,41 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
   const now = options.now ?? (() => new Date());
   return {
     async send(url, webhook, signal) {
-      await checkWebhookTarget(url, options.targets);
-      const timestamp = now();
-      const headers = {
-        "content-type": "application/json",
-        "user-agent": USER_AGENT,
-        "webhook-id": webhook.id,
-        "webhook-timestamp": String(Math.floor(timestamp.getTime() / 1000)),
-        "webhook-signature": signer.sign(webhook.id, timestamp, webhook.body),
-        "content-length": String(Buffer.byteLength(webhook.body)),
-      };
-      const answer = await post(new URL(url), headers, webhook.body, {
-        lookup,
-        timeoutMs: options.timeoutMs,
-        signal,
-      });
-      if (answer.status >= 200 && answer.status < 300) return { httpStatus: answer.status };
-      throw new WebhookDeliveryError(`the receiver answered HTTP ${answer.status}`, answer.status, {
-        retryAfterMs: answer.retryAfterMs,
-      });
+      try {
+        return await attempt(url, webhook, signal);
+      } catch (err) {
+        // What is recorded and logged of a refused target leaves its host out: it is personal data.
+        if (err instanceof WebhookTargetRefusedError) throw new WebhookTargetRefusedError(err.reason);
+        throw err;
+      }
     },
   };
+
+  async function attempt(
+    url: string,
+    webhook: OutgoingWebhook,
+    signal?: AbortSignal,
+  ): Promise<WebhookReceipt> {
+    await checkWebhookTarget(url, options.targets);
+    const timestamp = now();
+    const headers = {
+      "content-type": "application/json",
+      "user-agent": USER_AGENT,
+      "webhook-id": webhook.id,
+      "webhook-timestamp": String(Math.floor(timestamp.getTime() / 1000)),
+      "webhook-signature": signer.sign(webhook.id, timestamp, webhook.body),
+      "content-length": String(Buffer.byteLength(webhook.body)),
+    };
+    const answer = await post(new URL(url), headers, webhook.body, {
+      lookup,
+      timeoutMs: options.timeoutMs,
+      signal,
+    });
+    if (answer.status >= 200 && answer.status < 300) return { httpStatus: answer.status };
+    throw new WebhookDeliveryError(`the receiver answered HTTP ${answer.status}`, answer.status, {
+      retryAfterMs: answer.retryAfterMs,
+    });
+  }
 }
 
 async function post(
@@ -96,23 +116,31 @@ async function post(
       },
     );
     // One deadline for the whole attempt; `timeout` above only watches for an idle socket.
-    const deadline = setTimeout(
-      () => req.destroy(new Error(`no answer within ${o.timeoutMs} ms`)),
-      o.timeoutMs,
-    );
+    const deadline = setTimeout(() => req.destroy(timedOut(o.timeoutMs)), o.timeoutMs);
     req.on("close", () => clearTimeout(deadline));
-    req.on("timeout", () => req.destroy(new Error(`no answer within ${o.timeoutMs} ms`)));
+    req.on("timeout", () => req.destroy(timedOut(o.timeoutMs)));
     req.on("error", (err: NodeJS.ErrnoException) => {
       clearTimeout(deadline);
       if ((err as { code?: string }).code === "WEBHOOK_TARGET_REFUSED") reject(err);
       else
         reject(
-          new WebhookDeliveryError(`the request failed: ${err.code ?? err.message}`, null, { cause: err }),
+          // node's own messages may name the host (a certificate's, a resolver's): their code only
+          new WebhookDeliveryError(
+            `the request failed: ${err instanceof AttemptTimeoutError ? err.message : (err.code ?? err.name)}`,
+            null,
+            { cause: err },
+          ),
         );
     });
     req.end(body);
   });
 }
+
+/** The attempt's deadline passed; its message is ours, and safe to record. */
+class AttemptTimeoutError extends Error {
+  override readonly name = "AttemptTimeoutError";
+}
+const timedOut = (ms: number) => new AttemptTimeoutError(`no answer within ${ms} ms`);
 
 /** A receiver's Retry-After in delta seconds (what 429 and 503 answers carry in practice), else null. */
 function retryAfterMs(value: string | undefined): number | null {
