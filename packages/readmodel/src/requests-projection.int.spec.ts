@@ -131,4 +131,17 @@ describe("the requests projection", () => {
     expect(state?.createdAt).toBe("2026-11-29T10:00:00.000Z");
     expect(state?.history).toEqual([{ type: "ImageSubmitted", at: "2026-11-29T12:00:00.000+02:00" }]);
   });
+
+  it("stores no webhook URL in clear text: neither a sealed one nor an older event's clear one", async () => {
+    const position = await readProjectionPosition(t.db, "requests");
+    const sealed = requestFlow("notified", undefined, undefined, {
+      webhookUrl: "https://a.example.net/h?t=sealed-tok",
+    });
+    const clear = requestFlow("notified");
+    (clear[0]!.data as { webhookUrl?: string }).webhookUrl = "https://b.example.net/h?t=clear-tok";
+    await projectBatch(t.db, requestsProjection, atPositions([...sealed, ...clear], position + 1));
+    const rows = JSON.stringify(await t.db.selectFrom("requests").selectAll().execute());
+    expect(rows).toContain(clear[0]!.requestId);
+    for (const part of ["example.net", "sealed-tok", "clear-tok"]) expect(rows).not.toContain(part);
+  });
 });

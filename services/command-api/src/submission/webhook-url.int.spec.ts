@@ -48,6 +48,15 @@ describe("webhookUrl at submission", () => {
     expect(lines.join("\n")).toContain(id);
     expect(lines.join("\n")).not.toContain("nina-private");
 
+    // the status, from the log (the read model lagging) and from the read model
+    const status = async () => (await api.app.request(`/api/v1/request/${id}`)).text();
+    const fromLog = await status();
+    api.reader.project(id, [submitted!.event]);
+    for (const body of [fromLog, await status()]) {
+      expect(body).toContain(id);
+      expect(body).not.toContain("nina-private");
+    }
+
     const live = toPublicEvent(submitted!, foldRequest(id, [submitted!.event]), "https://r.example");
     expect(live).toMatchObject({ type: "ImageSubmitted", data: { webhook: true } });
     expect(JSON.stringify(live)).not.toContain("nina-private");
