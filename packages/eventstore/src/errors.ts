@@ -19,7 +19,7 @@ export class ConcurrencyError extends Error {
 
 /** The event store could not be reached or refused the operation for a reason other than a conflict. */
 export class EventStoreUnavailableError extends Error {
-  override readonly name = "EventStoreUnavailableError";
+  override readonly name: string = "EventStoreUnavailableError";
   readonly code = "EVENT_STORE_UNAVAILABLE";
 }
 

@@ -1,5 +1,6 @@
 import type { AnyDomainEvent } from "@reimagine/contracts";
-import { ConcurrencyError, EventStoreUnavailableError, OrderedAppendError } from "./errors";
+import { ConcurrencyError, OrderedAppendError } from "./errors";
+import { HistoryBehindError } from "./read-history";
 import { assertAppendable, assertRequestId } from "./request-guards";
 import type {
   AppendResult,
@@ -100,7 +101,7 @@ export class InMemoryEventStore implements EventStore {
     const version = events.at(-1)?.position ?? 0;
     // One copy, never behind: a history short of `atLeast` will not grow by reading it again.
     if (version < (options.atLeast ?? 0)) {
-      throw new EventStoreUnavailableError(
+      throw new HistoryBehindError(
         `request ${requestId}: the log read ends at ${version}, before position ${options.atLeast}`,
       );
     }

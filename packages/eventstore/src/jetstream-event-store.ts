@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import {
   DeliverPolicy,
   type DirectMsgRequest,
@@ -23,7 +22,9 @@ import {
   UnknownStreamError,
   WRONG_LAST_SUBJECT_SEQUENCE,
 } from "./errors";
+import { readHistory } from "./read-history";
 import { assertAppendable, assertRequestId } from "./request-guards";
+import { rideThrough } from "./ride-through";
 import { assertStreamExists, ensureStreams, type StreamOptions } from "./stream-setup";
 import type { SubjectLayout } from "./subjects";
 import type {
@@ -43,13 +44,6 @@ const READ_IDLE_MS = 4000;
 const READ_EXPIRES_MS = 5000;
 /** How often an "any" append re-reads the head after losing a race before giving up. */
 const ANY_RETRIES = 10;
-/**
- * A read behind the position its caller knows of is read again this often, pausing 25, 50, 75…
- * ms (~1.5 s in all): a replica catches up in milliseconds, and a longer wait belongs to the
- * caller's own retry (a handler's backoff).
- */
-const LAGGING_READ_ATTEMPTS = 10;
-const LAGGING_READ_PAUSE_MS = 25;
 
 /**
  * The event store on one JetStream stream. Each request is one subject, so its history is the
@@ -232,43 +226,18 @@ export class JetStreamEventStore implements EventStore {
   }
 
   /**
-   * One request's history by direct gets (any replica may answer; no consumer is created). A read
-   * that ends before `atLeast`, or finds a hole, met a replica behind another and is read again,
-   * briefly.
+   * One request's history by direct gets (any replica may answer; no consumer is created), never
+   * ending before `atLeast` (see readHistory). Without `atLeast`, the stream leader's last position
+   * of the request is the floor: it holds every acknowledged append, so the read includes every
+   * event appended before it was called (one more round trip, to the leader, ridden through an
+   * election).
    */
   async readRequest(requestId: string, options: ReadRequestOptions = {}): Promise<RequestHistory> {
     assertRequestId(requestId);
-    const atLeast = options.atLeast ?? 0;
-    for (let attempt = 1; ; attempt++) {
-      const history = await this.readHistoryOnce(requestId);
-      if (history !== null && history.version >= atLeast) return history;
-      if (attempt === LAGGING_READ_ATTEMPTS) {
-        throw new EventStoreUnavailableError(
-          `request ${requestId}: the log read ends at ${history?.version ?? "a gap"}, before position ${atLeast}`,
-        );
-      }
-      await sleep(LAGGING_READ_PAUSE_MS * attempt);
-    }
-  }
-
-  /**
-   * The history as direct gets see it now: the subject's first and last messages at once, then
-   * each one after the previous up to the last. Null when the answers disagree (replicas apart).
-   */
-  private async readHistoryOnce(requestId: string): Promise<RequestHistory | null> {
+    const atLeast = options.atLeast ?? (await rideThrough(() => this.lastPositionOf(requestId)));
+    if (atLeast === 0 && options.atLeast === undefined) return { events: [], version: 0 };
     const subject = this.layout.eventsOf(requestId);
-    const [first, last] = await Promise.all([
-      this.directGet({ next_by_subj: subject, seq: 1 }, requestId),
-      this.directGet({ last_by_subj: subject }, requestId),
-    ]);
-    if (first === null || last === null) return first === last ? { events: [], version: 0 } : null;
-    const events: StoredEvent[] = [];
-    for (let m: StoredMsg | null = first; ; ) {
-      if (m === null || m.seq > last.seq) return null;
-      events.push({ event: decodeEvent(m.data), position: m.seq });
-      if (m.seq === last.seq) return { events, version: last.seq };
-      m = await this.directGet({ next_by_subj: subject, seq: m.seq + 1 }, requestId);
-    }
+    return readHistory((query) => this.directGet(query, requestId), subject, atLeast, `request ${requestId}`);
   }
 
   private async directGet(query: DirectMsgRequest, requestId: string): Promise<StoredMsg | null> {

@@ -29,7 +29,9 @@ export interface ReadRequestOptions {
   /**
    * A position the caller knows is in this request's history (e.g. the event it was triggered
    * by): the read does not end before it. The JetStream store reads by direct get, which any
-   * replica may answer, so a read right after an append could otherwise miss it.
+   * replica may answer, so a read right after an append could otherwise miss it. Without it, the
+   * store asks the stream leader how far the history goes (one more round trip): a handler passes
+   * its trigger's position instead, and needs no leader for its read.
    */
   atLeast?: number;
 }
@@ -49,8 +51,10 @@ export interface EventStore {
    */
   append(requestId: string, events: AnyDomainEvent[], expected: ExpectedVersion): Promise<AppendResult>;
   /**
-   * One request's history, in order. With `atLeast`, a history that ends before that position
-   * is read again, briefly; still behind, EventStoreUnavailableError (a transient failure).
+   * One request's history, in order, holding every event appended before the call (read your
+   * writes, whichever replica answers). With `atLeast`, a history that ends before that position is
+   * read again, briefly; still behind, EventStoreUnavailableError (a transient failure), never a
+   * shorter history.
    */
   readRequest(requestId: string, options?: ReadRequestOptions): Promise<RequestHistory>;
   /** Every event from `fromPosition` (inclusive) up to the head at call time, in order. */

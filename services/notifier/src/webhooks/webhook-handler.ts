@@ -58,7 +58,8 @@ export function createWebhookHandler(deps: WebhookHandlerDeps): EventHandler {
    * its failure for the erasure of the person's data is recorded (nothing can change that).
    */
   const dueWebhook = async (trigger: StoredEvent): Promise<Due | null> => {
-    const history = await store.readRequest(trigger.event.requestId);
+    // The trigger is in this history: a read that ends before it came from a replica still behind.
+    const history = await store.readRequest(trigger.event.requestId, { atLeast: trigger.position });
     const submitted = history.events[0]?.event;
     if (submitted?.type !== "ImageSubmitted" || !hasWebhook(submitted.data)) return null;
     const webhookId = webhookIdOf(trigger.event);
