@@ -109,7 +109,8 @@ export class JetStreamEventStore implements EventStore {
       "eventstore.append",
       attributes,
       async () => {
-        const result = await this.appendChecked(requestId, events, expected);
+        // Safe to repeat (by event id), so an append rides through a leader election.
+        const result = await rideThrough(() => this.appendChecked(requestId, events, expected));
         if (!result.duplicate) {
           for (const e of events) instruments().eventsAppended.add(1, { type: e.type });
         }

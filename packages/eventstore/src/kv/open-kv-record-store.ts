@@ -1,5 +1,11 @@
-import { JetStreamApiError, type JetStreamClient, StorageType } from "@nats-io/jetstream";
+import {
+  JetStreamApiError,
+  type JetStreamClient,
+  type JetStreamManager,
+  StorageType,
+} from "@nats-io/jetstream";
 import { type KV, type KvEntry, Kvm, KvWatchInclude } from "@nats-io/kv";
+import { rideThrough } from "../ride-through";
 import {
   assertKeyPrefix,
   type KvRecordEntry,
@@ -9,6 +15,8 @@ import {
 
 /** JetStream's "wrong last sequence": the key exists, or changed since the revision we named. */
 const WRONG_LAST_SEQUENCE = 10071;
+/** The header a KV delete or purge marker carries; a put has none. */
+const KV_OPERATION = "KV-Operation";
 /** JetStream's "no message found": the revision we meant to erase is gone already. */
 const NO_MESSAGE_FOUND = 10037;
 
@@ -40,21 +48,32 @@ export async function openKvRecordStore<T>(
     description: options.description,
   });
   await keepTtl(js, kv, options.ttlMs ?? 0);
+  const jsm = await js.jetstreamManager();
   const name = `KV bucket ${bucket}`;
   const encode = (value: T) => JSON.stringify(schema.parse(value));
 
   return {
     name,
 
+    // Each of these rides through an election of the bucket's leader (rideThrough): a read is
+    // safe to repeat, and a create or update that landed although its answer was lost comes back
+    // as a lost race (null), which the lease protocol decides again by reading the key.
     async get(key: string): Promise<KvRecordEntry<T> | null> {
-      const entry = await kv.get(key);
-      if (entry?.operation !== "PUT") return null;
-      return { value: decode(entry, schema, name), revision: entry.revision, storedAt: entry.created };
+      // A direct get, which any replica may answer: a record found is used (every write is a
+      // compare-and-set on its revision, so an older one costs a lost race, never a second
+      // holder). A replica still behind may miss a record just written, so "no record" is what
+      // the bucket's leader says.
+      const entry = await rideThrough(() => kv.get(key));
+      if (entry?.operation === "PUT") {
+        return { value: decode(entry, schema, name), revision: entry.revision, storedAt: entry.created };
+      }
+      return rideThrough(() => leaderGet(jsm, bucket, key, schema, name));
     },
 
-    create: (key, value) => orNull(async () => kv.create(key, encode(value))),
+    create: (key, value) => rideThrough(() => orNull(async () => kv.create(key, encode(value)))),
 
-    update: (key, value, revision) => orNull(async () => kv.update(key, encode(value), revision)),
+    update: (key, value, revision) =>
+      rideThrough(() => orNull(async () => kv.update(key, encode(value), revision))),
 
     waitForChange: (key, revision, timeoutMs) => waitForChange(kv, key, revision, timeoutMs),
     erase: (key) => erase(js, kv, `KV_${bucket}`, key),
@@ -84,6 +103,24 @@ async function erase(js: JetStreamClient, kv: KV, stream: string, key: string): 
       if (attempt < 3 && err instanceof JetStreamApiError && err.code === NO_MESSAGE_FOUND) continue;
       throw err;
     }
+  }
+}
+
+/** The key's record as the bucket's leader has it (a stream message get, which only the leader answers). */
+async function leaderGet<T>(
+  jsm: JetStreamManager,
+  bucket: string,
+  key: string,
+  schema: KvRecordSchema<T>,
+  store: string,
+): Promise<KvRecordEntry<T> | null> {
+  const sm = await jsm.streams.getMessage(`KV_${bucket}`, { last_by_subj: `$KV.${bucket}.${key}` });
+  const operation = sm?.header?.get(KV_OPERATION) || "PUT";
+  if (sm === null || operation !== "PUT") return null;
+  try {
+    return { value: schema.parse(sm.json()), revision: sm.seq, storedAt: sm.time };
+  } catch (cause) {
+    throw new KvRecordUnreadableError(key, store, { cause });
   }
 }
 
