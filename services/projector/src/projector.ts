@@ -75,6 +75,13 @@ const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 200, maxMs: 2000 };
  * forgot (NATS restarted) goes unnoticed; a reconnect restarts it sooner.
  */
 const PULL_EXPIRES_MS = 5000;
+/**
+ * Behind the head without progress for this long, with no batch being committed, the consumer is
+ * taken for lost and started again after the committed position. In a cluster, the node that hosts
+ * the ordered consumer can die while the connection (to another node) stays up: no reconnect says
+ * so, and the client's own recovery can take ~45 s.
+ */
+const SILENT_CONSUMER_MS = 3000;
 
 /**
  * Projects every event, in log order, into the read model. An ordered consumer starts right
@@ -99,6 +106,8 @@ export async function startProjector(deps: ProjectorDeps): Promise<Projector> {
   let stall: string | null = null;
   let messages: ConsumerMessages | null = null;
   let restarting = false;
+  let committing = false;
+  let restartedAt = 0;
   const watch = new ProgressWatch({ head: () => store.headPosition(), position: () => position });
 
   const fail = (reason: string, err: unknown, attempt: number) => {
@@ -114,6 +123,15 @@ export async function startProjector(deps: ProjectorDeps): Promise<Projector> {
    * transaction, never skipped: the read model must not silently miss an event.
    */
   const commit = async (batch: JsMsg[]) => {
+    committing = true;
+    try {
+      await commitAll(batch);
+    } finally {
+      committing = false;
+    }
+  };
+
+  const commitAll = async (batch: JsMsg[]) => {
     let rest = batch;
     for (let attempt = 1; rest.length > 0; ) {
       const { events, error } = decodeUntilBad(rest);
@@ -199,6 +217,23 @@ export async function startProjector(deps: ProjectorDeps): Promise<Projector> {
     restarting = true;
     messages.stop();
   });
+  // A consumer that delivers nothing while the log is ahead (its node gone) is restarted, and says so.
+  const restartSilent = setInterval(() => {
+    const silentMs = watch.stalledForMs();
+    if (!messages || committing || restarting || silentMs < SILENT_CONSUMER_MS) return;
+    // once per SILENT_CONSUMER_MS; the stall itself keeps counting (readiness, stalled gauge)
+    if (Date.now() - restartedAt < SILENT_CONSUMER_MS) return;
+    restartedAt = Date.now();
+    const behind = (watch.lastHead() ?? position) - position;
+    log.warn(
+      { position, behind, silentMs },
+      "the consumer delivers nothing while the log is ahead: restarting it",
+    );
+    stall = `the consumer delivered nothing for ${Math.round(silentMs / 1000)} s with ${behind} event(s) to project after position ${position}: restarting it`;
+    restarting = true;
+    messages.stop();
+  }, 1000);
+  restartSilent.unref();
   watch.start(deps.headPollMs ?? 2000);
   const running = run().catch((err) => log.error({ err }, "projector loop ended unexpectedly"));
   let stopped: Promise<void> | null = null;
@@ -222,6 +257,7 @@ export async function startProjector(deps: ProjectorDeps): Promise<Projector> {
       stopped ??= (async () => {
         stopping.abort();
         stopListening();
+        clearInterval(restartSilent);
         watch.stop();
         messages?.stop();
         await running;
