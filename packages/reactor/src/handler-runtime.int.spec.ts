@@ -2,7 +2,13 @@ import { context, propagation, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import type { StoredEvent } from "@reimagine/eventstore";
-import { connectNats, JetStreamEventStore, listDeadLetters, requeueDeadLetter } from "@reimagine/eventstore";
+import {
+  connectNats,
+  ensureDurableConsumer,
+  JetStreamEventStore,
+  listDeadLetters,
+  requeueDeadLetter,
+} from "@reimagine/eventstore";
 import { silentLogger } from "@reimagine/platform";
 import {
   captionProduced,
@@ -64,6 +70,26 @@ describe("HandlerRuntime on a real NATS", () => {
     await r.start();
     return r;
   };
+
+  it("says in its health while its consumer cannot deliver, and recovers when it can", async () => {
+    const handler = recordingHandler();
+    const runtime = await run(handler);
+    expect(runtime.health()).toBeNull();
+    // The consumer gone (as when its node dies before another is elected): pulls fail.
+    await t.store.jsm.consumers.delete(t.store.layout.stream, handler.name);
+    await waitFor(() => runtime.health() !== null, { timeoutMs: 15_000 });
+    expect(runtime.health()).toMatch(/^consumer test_handler: pulls failing for \d+ s/);
+    await ensureDurableConsumer(t.store.jsm, {
+      stream: t.store.layout.stream,
+      name: handler.name,
+      filterSubject: t.store.layout.allEvents,
+      ackWaitMs: 2000,
+    });
+    const a = imageSubmitted(newRequestId());
+    await t.store.append(a.requestId, [a], "no_stream");
+    await waitFor(() => handler.seen.length === 1, { timeoutMs: 15_000 });
+    expect(runtime.health()).toBeNull();
+  });
 
   it("delivers the events it handles once and skips the others", async () => {
     const handler = recordingHandler();

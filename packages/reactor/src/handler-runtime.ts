@@ -60,6 +60,8 @@ export class HandlerRuntime {
   private readonly waiters: (() => void)[] = [];
   private stopping = false;
   private stopped: Promise<void> | undefined;
+  /** Since when, and why, pulls of a consumer keep failing (its node gone, no leader yet); null while they work. */
+  private pullsFailing: { since: number; why: string } | null = null;
 
   constructor(
     private readonly store: JetStreamEventStore,
@@ -147,6 +149,16 @@ export class HandlerRuntime {
     return true;
   }
 
+  /**
+   * Null while the consumers deliver; else why they cannot, and for how long (for /readyz): pulls
+   * fail while the node that hosts a consumer is gone and until the cluster elects another.
+   */
+  health(): string | null {
+    const failing = this.pullsFailing;
+    if (!failing) return null;
+    return `consumer ${this.handler.name}: pulls failing for ${Math.round((Date.now() - failing.since) / 1000)} s (${failing.why})`;
+  }
+
   /** Number of messages being worked on now. */
   get busy(): number {
     return this.inflight.size;
@@ -172,6 +184,7 @@ export class HandlerRuntime {
         this.pulls.add(pull);
         try {
           for await (const msg of pull) {
+            this.pullsRecovered(source);
             received++;
             source.reserved--;
             if (this.stopping) msg.nak();
@@ -180,15 +193,31 @@ export class HandlerRuntime {
         } finally {
           this.pulls.delete(pull);
         }
+        // a pull that ran its course (expired, or filled) reached the consumer's leader
+        this.pullsRecovered(source);
       } catch (err) {
         if (!this.stopping) {
-          this.options.logger.warn({ err, consumer: source.consumer }, "pull failed: retrying");
+          this.pullsFailing ??= { since: Date.now(), why: "" };
+          this.pullsFailing.why = summary(err);
+          this.options.logger.warn(
+            { err, consumer: source.consumer, failingForMs: Date.now() - this.pullsFailing.since },
+            "pull failed: retrying",
+          );
           await delay(PULL_RETRY_MS);
         }
       } finally {
         source.reserved -= free - received;
       }
     }
+  }
+
+  private pullsRecovered(source: Source): void {
+    if (!this.pullsFailing) return;
+    this.options.logger.info(
+      { consumer: source.consumer, failedForMs: Date.now() - this.pullsFailing.since },
+      "pulls work again",
+    );
+    this.pullsFailing = null;
   }
 
   /** Starts work on a message in a free slot; the slot frees (and wakes a waiting loop) when done. */

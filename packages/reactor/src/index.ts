@@ -17,4 +17,4 @@ export {
   type GiveUpOutcome,
   type StageHandlerSpec,
 } from "./stage/stage-handler";
-export { runtimeOptionsFrom, startReactor } from "./start-reactor";
+export { type RunningReactor, runtimeOptionsFrom, startReactor } from "./start-reactor";

@@ -15,6 +15,12 @@ export function runtimeOptionsFrom(config: Config, logger: Logger): HandlerRunti
   };
 }
 
+/** A reactor running in this process. */
+export interface RunningReactor extends Stoppable {
+  /** A readiness check: rejects while its consumers cannot deliver (see HandlerRuntime.health). */
+  check(): Promise<void>;
+}
+
 /**
  * Runs a handler in this process on its durable consumer (HANDLER_CONCURRENCY at a time; instances
  * elsewhere compete for the same messages). stop() lets in-flight work finish within the grace
@@ -24,8 +30,15 @@ export async function startReactor(
   store: JetStreamEventStore,
   handler: EventHandler,
   deps: { config: Config; logger: Logger },
-): Promise<Stoppable> {
+): Promise<RunningReactor> {
   const runtime = new HandlerRuntime(store, handler, runtimeOptionsFrom(deps.config, deps.logger));
   await runtime.start();
-  return { name: handler.name, stop: () => runtime.stop() };
+  return {
+    name: handler.name,
+    stop: () => runtime.stop(),
+    async check() {
+      const why = runtime.health();
+      if (why) throw new Error(why);
+    },
+  };
 }

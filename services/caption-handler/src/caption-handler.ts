@@ -1,8 +1,14 @@
 import type { BlobStore } from "@reimagine/blobs";
 import type { EventStore, JetStreamEventStore } from "@reimagine/eventstore";
 import { announceModel } from "@reimagine/inference";
-import { type Config, inSpan, type Logger, type Stoppable } from "@reimagine/platform";
-import { createStageHandler, type EventHandler, failWith, startReactor } from "@reimagine/reactor";
+import { type Config, inSpan, type Logger } from "@reimagine/platform";
+import {
+  createStageHandler,
+  type EventHandler,
+  failWith,
+  type RunningReactor,
+  startReactor,
+} from "@reimagine/reactor";
 import type { Captioner } from "./captioners/captioner";
 import { prepareImage } from "./prepare-image";
 import { readOriginal } from "./read-original";
@@ -59,7 +65,7 @@ export function createCaptionHandler(deps: CaptionHandlerDeps): EventHandler {
  */
 export function startCaptionHandler(
   deps: CaptionHandlerDeps & { store: JetStreamEventStore; config: Config; logger: Logger },
-): Promise<Stoppable> {
+): Promise<RunningReactor> {
   announceModel(deps.logger, "caption-handler", deps.captioner);
   return startReactor(deps.store, createCaptionHandler(deps), deps);
 }

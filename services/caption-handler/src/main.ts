@@ -10,12 +10,12 @@ await runService("caption-handler", async ({ config, logger, own, preflight, dep
   const blobs = createBlobStore(config);
   await dependency("the blob store", () => blobs.ensureBuckets([config.S3_BUCKET_ORIGINALS]));
   const captioner = createCaptioner(config, logger);
-  own(await startCaptionHandler({ store, blobs, captioner, config, logger }));
+  const reactor = own(await startCaptionHandler({ store, blobs, captioner, config, logger }));
   preflight([
     eventStoreCheck(store),
     blobStoreCheck(blobs),
     ...hfTokenChecks(config),
     ...captionModelChecks(config),
   ]);
-  return { checks: { nats: () => store.ping(), blobs: () => blobs.ping() } };
+  return { checks: { nats: () => store.ping(), consumer: () => reactor.check(), blobs: () => blobs.ping() } };
 });

@@ -1,11 +1,12 @@
 import type { BlobStore } from "@reimagine/blobs";
 import type { EventStore, JetStreamEventStore } from "@reimagine/eventstore";
 import { announceModel } from "@reimagine/inference";
-import type { Config, Logger, Stoppable } from "@reimagine/platform";
+import type { Config, Logger } from "@reimagine/platform";
 import {
   createStageHandler,
   type EventHandler,
   failWith,
+  type RunningReactor,
   StageInputError,
   startReactor,
 } from "@reimagine/reactor";
@@ -73,7 +74,7 @@ export function createGenerationHandler(deps: GenerationHandlerDeps): EventHandl
  */
 export function startGenerationHandler(
   deps: GenerationHandlerDeps & { store: JetStreamEventStore; config: Config; logger: Logger },
-): Promise<Stoppable> {
+): Promise<RunningReactor> {
   announceModel(deps.logger, "generation-handler", deps.generator);
   return startReactor(deps.store, createGenerationHandler(deps), deps);
 }

@@ -10,12 +10,12 @@ await runService("generation-handler", async ({ config, logger, own, preflight, 
   const blobs = createBlobStore(config);
   await dependency("the blob store", () => blobs.ensureBuckets([config.S3_BUCKET_GENERATED]));
   const generator = createImageGenerator(config, logger);
-  own(await startGenerationHandler({ store, blobs, generator, config, logger }));
+  const reactor = own(await startGenerationHandler({ store, blobs, generator, config, logger }));
   preflight([
     eventStoreCheck(store),
     bucketCheck(blobs, config.S3_BUCKET_GENERATED),
     ...hfTokenChecks(config),
     ...generationModelChecks(config),
   ]);
-  return { checks: { nats: () => store.ping(), blobs: () => blobs.ping() } };
+  return { checks: { nats: () => store.ping(), consumer: () => reactor.check(), blobs: () => blobs.ping() } };
 });

@@ -11,8 +11,14 @@ await runService("notifier", async ({ config, logger, own, preflight, dependency
   const transport = createMailTransport(config, logger);
   own({ name: "mail transport", stop: () => transport.close() });
   await verifyMailTransport(transport, logger);
-  own(await startNotifier({ store, transport, config, logger }));
-  own(await startWebhooks({ store, config, logger: logger.child({ component: "webhooks" }) }));
+  const notifier = own(await startNotifier({ store, transport, config, logger }));
+  const webhooks = own(
+    await startWebhooks({ store, config, logger: logger.child({ component: "webhooks" }) }),
+  );
   preflight([eventStoreCheck(store), mailCheck(transport)]);
-  return { checks: { nats: () => store.ping(), mail: () => transport.verify() } };
+  const consumers = async () => {
+    await notifier.check();
+    await webhooks.check();
+  };
+  return { checks: { nats: () => store.ping(), consumers, mail: () => transport.verify() } };
 });

@@ -1,6 +1,6 @@
 import { type JetStreamEventStore, leaseOwnerId } from "@reimagine/eventstore";
-import type { Config, Logger, Stoppable } from "@reimagine/platform";
-import { type EventHandler, startReactor } from "@reimagine/reactor";
+import type { Config, Logger } from "@reimagine/platform";
+import { type EventHandler, type RunningReactor, startReactor } from "@reimagine/reactor";
 import { openVault, type Vault } from "@reimagine/vault";
 import { openClaimStore } from "./claims";
 import { ExactlyOnceMailer } from "./exactly-once-mailer";
@@ -56,7 +56,7 @@ export async function createNotifier(deps: NotifierDeps): Promise<NotifierHandle
  * Starts a notifier instance in this process on the shared durable consumers (the "ready" email and
  * the failure notice). Used by the notifier's own main and by the all-in-one process.
  */
-export async function startNotifier(deps: NotifierDeps): Promise<Stoppable> {
+export async function startNotifier(deps: NotifierDeps): Promise<RunningReactor> {
   const handlers = await createNotifier(deps);
   const notification = await startReactor(deps.store, handlers.notification, deps);
   try {
@@ -65,6 +65,10 @@ export async function startNotifier(deps: NotifierDeps): Promise<Stoppable> {
       name: "notifier",
       stop: async () => {
         await Promise.all([notification.stop(), failureNotice.stop()]);
+      },
+      async check() {
+        await notification.check();
+        await failureNotice.check();
       },
     };
   } catch (err) {

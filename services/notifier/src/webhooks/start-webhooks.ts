@@ -1,6 +1,6 @@
 import type { JetStreamEventStore } from "@reimagine/eventstore";
-import type { Config, Logger, Stoppable } from "@reimagine/platform";
-import { startReactor } from "@reimagine/reactor";
+import type { Config, Logger } from "@reimagine/platform";
+import { type RunningReactor, startReactor } from "@reimagine/reactor";
 import { openVault, type Vault } from "@reimagine/vault";
 import { publicBaseUrlOf } from "../public-base-url";
 import { createWebhookHandler } from "./webhook-handler";
@@ -19,7 +19,7 @@ export interface WebhooksDeps {
  * notifier's process and in the all-in-one. It runs without WEBHOOK_SECRET too, so a request that
  * has a webhookUrl records WebhookFailed ("not configured") instead of waiting forever.
  */
-export async function startWebhooks(deps: WebhooksDeps): Promise<Stoppable> {
+export async function startWebhooks(deps: WebhooksDeps): Promise<RunningReactor> {
   const { config, logger } = deps;
   const sender = config.WEBHOOK_SECRET
     ? createWebhookSender({
