@@ -18,6 +18,7 @@ import {
   type TcpProxy,
   type TestS3Server,
 } from "@reimagine/testing";
+import { type NatsCluster, startNatsCluster } from "./nats-cluster";
 import { type NatsServer, startNatsServer } from "./nats-server";
 import { type PostgresCluster, startPostgresCluster } from "./postgres-cluster";
 
@@ -40,7 +41,10 @@ const MAIL_FROM = "reimagine <no-reply@chaos.reimagine.test>";
  * a TCP proxy (to take it away), the fake HF server, and the five services as separate processes.
  */
 export interface ChaosEnv {
-  readonly nats: NatsServer;
+  /** The single nats-server, in an environment of one (the default). */
+  readonly nats: NatsServer | null;
+  /** The three-node cluster, in an environment started with `cluster: true` (streams and buckets R3). */
+  readonly cluster: NatsCluster | null;
   readonly postgres: PostgresCluster;
   readonly s3: TestS3Server;
   readonly smtp: SmtpSink;
@@ -65,8 +69,13 @@ export interface ChaosEnv {
   stop(): Promise<void>;
 }
 
+export interface ChaosEnvOptions {
+  /** Three nats-servers as one cluster, every service on all three with NATS_REPLICAS=3. */
+  cluster?: boolean;
+}
+
 /** Starts the environment; `stop()` takes all of it down and removes its data. */
-export async function startChaosEnv(): Promise<ChaosEnv> {
+export async function startChaosEnv(options: ChaosEnvOptions = {}): Promise<ChaosEnv> {
   const id = randomBytes(3).toString("hex");
   const logDir = await mkdtemp(join(tmpdir(), "reimagine-chaos-logs-"));
   const dataDir = await mkdtemp(join(tmpdir(), "reimagine-chaos-data-"));
@@ -75,8 +84,11 @@ export async function startChaosEnv(): Promise<ChaosEnv> {
   const expected = new Set<number>();
   const unexpected: string[] = [];
   try {
-    const nats = await startNatsServer();
-    cleanups.push(() => nats.destroy());
+    const nats = options.cluster ? null : await startNatsServer();
+    if (nats) cleanups.push(() => nats.destroy());
+    const cluster = options.cluster ? await startNatsCluster() : null;
+    if (cluster) cleanups.push(() => cluster.destroy());
+    const natsUrl = (nats ?? cluster)!.url;
     const postgres = await startPostgresCluster();
     cleanups.push(() => postgres.destroy());
     const s3 = await startS3Server();
@@ -89,7 +101,8 @@ export async function startChaosEnv(): Promise<ChaosEnv> {
     cleanups.push(() => hf.close());
 
     const env: Record<string, string> = {
-      NATS_URL: nats.url,
+      NATS_URL: natsUrl,
+      NATS_REPLICAS: cluster ? "3" : "1",
       NATS_STREAM: `CHAOS_${id.toUpperCase()}`,
       DATABASE_URL: postgres.url,
       DATA_DIR: dataDir,
@@ -132,13 +145,13 @@ export async function startChaosEnv(): Promise<ChaosEnv> {
     });
     for (const name of SERVICES) await start(name);
 
-    const nc = await connectNats(nats.url, "chaos-suite");
+    const nc = await connectNats(natsUrl, "chaos-suite");
     cleanups.push(() => nc.close());
     const store = await JetStreamEventStore.open(
       nc,
       subjectLayout(env.NATS_STREAM!, env.NATS_STREAM!.toLowerCase()),
       {
-        replicas: 1,
+        replicas: cluster ? 3 : 1,
         duplicateWindowMs: 120_000,
         ensureStreams: false,
       },
@@ -150,6 +163,7 @@ export async function startChaosEnv(): Promise<ChaosEnv> {
 
     return {
       nats,
+      cluster,
       postgres,
       s3,
       smtp,

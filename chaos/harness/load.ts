@@ -10,6 +10,8 @@ export interface Submission {
   /** POSTs it took (a client retries with its Idempotency-Key until it gets an answer). */
   attempts: number;
   error: string | null;
+  /** When a POST was answered 503 (or not at all): the unavailability a client saw. */
+  unavailableAt: number[];
 }
 
 export interface LoadOptions {
@@ -35,7 +37,7 @@ export async function submitLoad(
   const giveUpMs = options.giveUpMs ?? 120_000;
   const submit = async (n: number): Promise<Submission> => {
     const email = `chaos+${run}-${n}@example.com`;
-    const submission: Submission = { n, email, id: null, attempts: 0, error: null };
+    const submission: Submission = { n, email, id: null, attempts: 0, error: null, unavailableAt: [] };
     const deadline = Date.now() + giveUpMs;
     while (Date.now() < deadline) {
       submission.attempts++;
@@ -56,9 +58,11 @@ export async function submitLoad(
           return submission;
         }
         submission.error = `${res.status} ${body.detail ?? ""}`;
+        if (res.status === 503) submission.unavailableAt.push(Date.now());
         if (res.status < 500 && res.status !== 429) return submission; // the client's own mistake: no retry
       } catch (err) {
         submission.error = (err as Error).message;
+        submission.unavailableAt.push(Date.now());
       }
       await sleep(300 + Math.random() * 300);
     }

@@ -25,6 +25,8 @@ export interface ScenarioReport {
   restoredToDrained: number;
   /** Submissions that never got a 202, with the client's last error. */
   unsubmitted: string[];
+  /** POSTs answered 503 or not at all, and the seconds from the fault to the first and last of them. */
+  unavailable: { answers: number; fromS: number; toS: number };
   outcome: Outcome;
 }
 
@@ -59,10 +61,23 @@ export async function runScenario(env: ChaosEnv, scenario: Scenario): Promise<Sc
     faultToDrained: (drainedAt - faultAt) / 1000,
     restoredToDrained: (drainedAt - restoredAt) / 1000,
     unsubmitted: submissions.filter((s) => !s.id).map((s) => `#${s.n}: ${s.error}`),
+    unavailable: unavailability(
+      submissions.flatMap((s) => s.unavailableAt),
+      faultAt,
+    ),
     outcome,
   };
   console.log(describe(report, env.logDir));
   return report;
+}
+
+function unavailability(at: number[], faultAt: number): ScenarioReport["unavailable"] {
+  if (at.length === 0) return { answers: 0, fromS: 0, toS: 0 };
+  return {
+    answers: at.length,
+    fromS: (Math.min(...at) - faultAt) / 1000,
+    toS: (Math.max(...at) - faultAt) / 1000,
+  };
 }
 
 function describe(r: ScenarioReport, logDir: string): string {
@@ -70,7 +85,7 @@ function describe(r: ScenarioReport, logDir: string): string {
   const s = (n: number) => n.toFixed(1);
   return [
     `chaos ${r.name}: ${o.requests} request(s): ${o.notified} notified, ${o.failed} failed, ${o.notTerminal.length} not terminal, ${r.unsubmitted.length} never accepted`,
-    `  fault → drained ${s(r.faultToDrained)} s (fault over → drained ${s(r.restoredToDrained)} s)`,
+    `  fault → drained ${s(r.faultToDrained)} s (fault over → drained ${s(r.restoredToDrained)} s); ${r.unavailable.answers} POST(s) answered 503 or not at all${r.unavailable.answers > 0 ? `, from ${s(r.unavailable.fromS)} s to ${s(r.unavailable.toS)} s after the fault` : ""}`,
     `  emails ${o.emails} (+${o.resentSameMessageId} resent with the same Message-ID), ${o.emailMismatches.length} mismatch(es); duplicate success events ${o.duplicateSuccesses.length}; drift ${o.drift}; crashed processes ${o.unexpectedExits.length}`,
     `  logs: ${logDir}`,
   ].join("\n");

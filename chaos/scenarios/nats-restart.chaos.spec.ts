@@ -4,8 +4,8 @@ chaosScenarios("the nats-server killed mid-load and started again on the same st
   {
     name: "kill nats-server",
     fault: async (env) => {
-      await env.nats.kill();
-      await env.nats.start();
+      await env.nats!.kill();
+      await env.nats!.start();
     },
   },
 ]);
