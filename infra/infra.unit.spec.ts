@@ -256,8 +256,19 @@ describe("NATS cluster", () => {
     expect(container.lifecycle.preStop.exec.command.join(" ")).toContain(`ldm=${pidFile}`);
   });
 
-  it("sets NATS_REPLICAS=3 for the services in the cluster", () => {
+  it("sets NATS_REPLICAS=3 for the services in the cluster, and NATS_URL lists every node", () => {
     expect(configMap.data.NATS_REPLICAS).toBe("3");
+    const headless = named("Service", sts.spec.serviceName);
+    const client = headless.spec.ports.find((p: Doc) => p.name === "client").port;
+    const nodes = Array.from({ length: sts.spec.replicas }, (_, i) => i);
+    expect(configMap.data.NATS_URL.split(",")).toEqual(
+      nodes.map((i) => `nats://${sts.metadata.name}-${i}.${sts.spec.serviceName}:${client}`),
+    );
+  });
+
+  it("is the configuration the chaos suite's cluster runs", () => {
+    const harness = readFileSync(at("chaos/harness/nats-cluster.ts"), "utf8");
+    expect(harness).toContain('"../../infra/nats/nats.conf"');
   });
 });
 
