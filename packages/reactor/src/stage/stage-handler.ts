@@ -17,6 +17,7 @@ import { currentTraceparent } from "@reimagine/platform";
 import type { EventHandler, HandlerContext } from "../event-handler";
 import { appendWhileDue } from "./append-while-due";
 import { type DueStage, readDueStage, stateOf } from "./read-due-stage";
+import { resultEventId } from "./result-event-id";
 import { stageFailure } from "./stage-failure";
 
 /** What a step records when it gives up: its failure, or the success that did happen after all. */
@@ -74,13 +75,12 @@ export function createStageHandler<S extends Step>(spec: StageHandlerSpec<S>): E
 
   const record = <K extends EventType>(trigger: StoredEvent, due: DueStage, type: K, data: EventData<K>) => {
     const { requestId } = trigger.event;
-    // newEvent validates the data against the type's schema, so the widening below is sound.
-    const event = newEvent(
-      type,
-      requestId,
-      data,
-      causedBy(trigger.event, currentTraceparent()),
-    ) as AnyDomainEvent;
+    // newEvent validates the data against the type's schema, so the widening below is sound. The
+    // id is the trigger's and run's: a second delivery racing this one records the same event.
+    const event = {
+      ...newEvent(type, requestId, data, causedBy(trigger.event, currentTraceparent())),
+      id: resultEventId(trigger.event.id, type, due.run),
+    } as AnyDomainEvent;
     // The same event (same id) on the re-decide, so a publish that did land is found, not repeated.
     return appendWhileDue(store, requestId, stage, due.history, (state) =>
       dueRunStage(state, stage) === due.runStage && state.retries[due.runStage] === due.run ? [event] : null,
