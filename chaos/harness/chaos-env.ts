@@ -127,6 +127,9 @@ export async function startChaosEnv(options: ChaosEnvOptions = {}): Promise<Chao
       HANDLER_BACKOFF_MAX_MS: "2000",
       SHUTDOWN_GRACE_MS: "2000",
       RATE_LIMIT_PER_MINUTE: "0",
+      // The load is 200 clients behind one address: the per-address limit of open uploads would
+      // turn a slow moment (an election) into a storm of 429s and retries.
+      UPLOADS_PER_CLIENT: "256",
       LOG_LEVEL: "info",
       LOG_FORMAT: "json",
     };
