@@ -37,9 +37,8 @@ export {
 } from "./lease/open-lease-store";
 export { connectNats, type NatsConnection, onReconnect } from "./nats-connection";
 export { natsUrlOf, openEventStore } from "./open-event-store";
-export { type DirectGet, HistoryBehindError, readHistory } from "./read-history";
+export { HistoryBehindError } from "./read-history";
 export { assertRequestId, InvalidRequestIdError } from "./request-guards";
-export { ELECTION_MS, isTransientNatsError, rideThrough } from "./ride-through";
 export { assertStreamExists, ensureStreams, type StreamOptions } from "./stream-setup";
 export { type SubjectLayout, subjectLayout } from "./subjects";
 export type {

@@ -6,7 +6,7 @@ import { JetStreamApiError } from "@nats-io/jetstream";
  * cluster elects a new stream or bucket leader 4–7 s after losing one (measured with the chaos
  * suite's cluster scenario); a call that gives up sooner turns every election into errors.
  */
-export const ELECTION_MS = 8000;
+const ELECTION_MS = 8000;
 
 const FIRST_PAUSE_MS = 100;
 const MAX_PAUSE_MS = 1000;

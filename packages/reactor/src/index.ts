@@ -5,7 +5,6 @@ export type { EventHandler, HandlerContext } from "./event-handler";
 export { HandlerRuntime, type HandlerRuntimeOptions } from "./handler-runtime";
 export { appendWhileDue } from "./stage/append-while-due";
 export { type DueStage, readDueStage, stateOf } from "./stage/read-due-stage";
-export { resultEventId } from "./stage/result-event-id";
 export {
   type ReasonedError,
   type StageFailure,
