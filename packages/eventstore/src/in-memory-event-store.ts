@@ -126,6 +126,8 @@ export class InMemoryEventStore implements EventStore {
     return this.log.length;
   }
 
+  async ping(): Promise<void> {}
+
   private versionOf(requestId: string): number {
     for (let i = this.log.length - 1; i >= 0; i--) {
       if (this.log[i]!.event.requestId === requestId) return this.log[i]!.position;

@@ -85,9 +85,13 @@ export class JetStreamEventStore implements EventStore {
     return new JetStreamEventStore(nc, jsm, layout, options.publishTimeoutMs ?? 5000);
   }
 
-  /** Resolves when JetStream answers for the stream (a readiness check). */
+  /**
+   * Resolves when the NATS server answers on this connection (a round trip), not the stream's
+   * leader: during an election appends and reads ride through (rideThrough) and the process stays
+   * ready; a lost connection fails it. The stream itself: headPosition.
+   */
   async ping(): Promise<void> {
-    await this.headPosition();
+    await this.nc.flush();
   }
 
   /** Drains the connection: pending publishes and acks are flushed, then it closes. */

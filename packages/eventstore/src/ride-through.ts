@@ -3,10 +3,10 @@ import { JetStreamApiError } from "@nats-io/jetstream";
 
 /**
  * How long a call keeps trying through a NATS leader election before its error stands. A 3-node
- * cluster elects a new stream or bucket leader 4–7 s after losing one (measured with the chaos
+ * cluster elects a new stream or bucket leader 5–11 s after losing one (measured with the chaos
  * suite's cluster scenario); a call that gives up sooner turns every election into errors.
  */
-const ELECTION_MS = 8000;
+const ELECTION_MS = 12_000;
 
 const FIRST_PAUSE_MS = 100;
 const MAX_PAUSE_MS = 1000;

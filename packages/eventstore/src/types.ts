@@ -59,8 +59,13 @@ export interface EventStore {
   readRequest(requestId: string, options?: ReadRequestOptions): Promise<RequestHistory>;
   /** Every event from `fromPosition` (inclusive) up to the head at call time, in order. */
   readAll(options?: { fromPosition?: number; signal?: AbortSignal }): AsyncIterable<StoredEvent>;
-  /** Position of the newest event in the log (0 when empty). */
+  /** Position of the newest event in the log (0 when empty); asks the stream's leader. */
   headPosition(): Promise<number>;
+  /**
+   * Resolves when the server answers on this connection: the readiness of a process whose calls
+   * ride through a leader election (a stream without a leader for a few seconds does not fail it).
+   */
+  ping(): Promise<void>;
   /**
    * Follows one request live: yields its history, then each event as it is appended, in order,
    * until the signal aborts (a push, never a poll).

@@ -366,7 +366,7 @@ describe("docs and probes", () => {
     const ready = await api.app.request("/readyz");
     expect(await ready.json()).toEqual({
       status: "ready",
-      checks: { nats: "ok", blobs: "ok", readModel: "ok" },
+      checks: { nats: "ok", blobs: "ok", eventLog: "ok", readModel: "ok" },
     });
     api.reader.failure = new Error("connect ECONNREFUSED postgres://reimagine:***@db.internal:5432/rm");
     const degraded = await api.app.request("/readyz");
@@ -374,7 +374,18 @@ describe("docs and probes", () => {
     expect(degraded.status).toBe(200);
     expect(await degraded.json()).toEqual({
       status: "degraded",
-      checks: { nats: "ok", blobs: "ok", readModel: "degraded" },
+      checks: { nats: "ok", blobs: "ok", eventLog: "ok", readModel: "degraded" },
+    });
+  });
+
+  it("stays ready (degraded) while the stream has no leader but the NATS server answers: an election", async () => {
+    const store = Object.create(api.store) as typeof api.store;
+    store.headPosition = () => Promise.reject(new Error("no responders: stream leader being elected"));
+    const res = await createCommandApi({ ...api.deps, store }).request("/readyz");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      status: "degraded",
+      checks: { nats: "ok", blobs: "ok", eventLog: "degraded", readModel: "ok" },
     });
   });
 
@@ -392,7 +403,7 @@ describe("docs and probes", () => {
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({
       status: "not ready",
-      checks: { nats: "down", blobs: "ok", readModel: "ok" },
+      checks: { nats: "down", blobs: "ok", eventLog: "ok", readModel: "ok" },
     });
   });
 });

@@ -39,6 +39,9 @@ class FlakyStore implements EventStore {
   headPosition() {
     return this.inner.headPosition();
   }
+  ping() {
+    return this.inner.ping();
+  }
   watchRequest(requestId: string, options?: { signal?: AbortSignal }) {
     return this.inner.watchRequest(requestId, options);
   }
@@ -155,6 +158,7 @@ describe("when a dependency fails", () => {
       readRequest: () => Promise.reject(new EventStoreUnavailableError("down")),
       readAll: () => flaky.readAll(),
       headPosition: () => Promise.reject(new EventStoreUnavailableError("down")),
+      ping: () => Promise.reject(new EventStoreUnavailableError("down")),
       watchRequest: (id) => flaky.watchRequest(id),
       appendInOrder: () => Promise.reject(new EventStoreUnavailableError("down")),
       readEventIds: () => flaky.readEventIds(),
@@ -176,6 +180,7 @@ describe("when a dependency fails", () => {
       readRequest: (id) => api.store.readRequest(id),
       readAll: () => flaky.readAll(),
       headPosition: () => api.store.headPosition(),
+      ping: () => api.store.ping(),
       watchRequest: (id) => api.store.watchRequest(id),
       appendInOrder: (...args) => api.store.appendInOrder(...args),
       readEventIds: () => flaky.readEventIds(),

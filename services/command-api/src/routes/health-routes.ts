@@ -9,22 +9,28 @@ const PROBE_ID = "00000000-0000-0000-0000-000000000000";
 /** How long each check may take before it counts as failed. */
 const CHECK_TIMEOUT_MS = 2000;
 
-/** The default readiness checks: NATS (the event log) and the blob store; without either nothing works. */
+/**
+ * The default readiness checks: a NATS server answers on the API's connection, and the blob store;
+ * without either nothing works.
+ */
 function defaultReadinessChecks(deps: CommandApiDeps): Record<string, ReadinessCheck> {
   return {
-    nats: async () => {
-      await deps.store.headPosition();
-    },
+    nats: () => deps.store.ping(),
     blobs: () => deps.blobs.ping(),
   };
 }
 
 /**
- * The default degraded-only checks: Postgres (the read model). Submissions and status (from the log)
- * work without it, so a Postgres outage must not take every API instance out of service.
+ * The default degraded-only checks. The read model (Postgres): submissions and status (from the log)
+ * work without it. The event log's stream (its leader answers): while a NATS cluster elects a new
+ * leader, submissions wait for it (up to 12 s) rather than fail, and if every API instance dropped out
+ * of service at once for those seconds, clients would meet refused connections instead.
  */
 function defaultDegradedChecks(deps: CommandApiDeps): Record<string, ReadinessCheck> {
   return {
+    eventLog: async () => {
+      await deps.store.headPosition();
+    },
     readModel: async () => {
       await deps.reader.get(PROBE_ID);
     },
