@@ -14,10 +14,11 @@
 #         manifests → <service>-deps (only that service's production dependencies, see below)
 #         runtime + <service>-deps + its bundle → <service>
 #
-# Each image holds its compiled bundle, its source map and the node_modules of exactly the
-# third-party packages that bundle imports: scripts/service-manifest.mjs derives them from the
-# workspace package.json files (the service's dependencies and those of the workspace packages it
-# depends on) and installs them at the versions of package-lock.json. No TypeScript, no tests, no
+# Each image holds its compiled bundle (the pure-JavaScript dependencies are compiled into it), its
+# source map and the node_modules of the few third-party packages no bundle compiles in (native code
+# such as sharp, files read at run time such as PGlite's WebAssembly): scripts/service-manifest.mjs
+# picks them from the workspace package.json files (the service's dependencies and those of the
+# workspace packages it depends on) and installs them at the versions of package-lock.json. No TypeScript, no tests, no
 # dev tools, no other service's dependencies (the notifier's image has no sharp, PGlite or HF client;
 # infra/images.unit.spec.ts checks that). The operator CLI is in the command-api and all-in-one images.
 # Needs BuildKit (the default builder of Docker 23+ and of `docker compose`).
@@ -122,7 +123,7 @@ ENV PORT=3000
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch(process.argv[1],{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "http://127.0.0.1:${PORT:-3000}/healthz"
-CMD ["node", "--enable-source-maps", "--max-semi-space-size=2", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=2", "dist/main.js"]
 
 FROM runtime AS caption-handler
 COPY --from=caption-handler-deps /deps/node_modules node_modules
@@ -131,7 +132,7 @@ ENV HEALTH_PORT=8081
 EXPOSE 8081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch(process.argv[1],{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "http://127.0.0.1:${HEALTH_PORT:-8081}/healthz"
-CMD ["node", "--enable-source-maps", "--max-semi-space-size=2", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=2", "dist/main.js"]
 
 FROM runtime AS generation-handler
 COPY --from=generation-handler-deps /deps/node_modules node_modules
@@ -140,7 +141,7 @@ ENV HEALTH_PORT=8081
 EXPOSE 8081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch(process.argv[1],{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "http://127.0.0.1:${HEALTH_PORT:-8081}/healthz"
-CMD ["node", "--enable-source-maps", "--max-semi-space-size=2", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=2", "dist/main.js"]
 
 FROM runtime AS projector
 COPY --from=projector-deps /deps/node_modules node_modules
@@ -149,7 +150,7 @@ ENV HEALTH_PORT=8081
 EXPOSE 8081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch(process.argv[1],{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "http://127.0.0.1:${HEALTH_PORT:-8081}/healthz"
-CMD ["node", "--enable-source-maps", "--max-semi-space-size=2", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=2", "dist/main.js"]
 
 FROM runtime AS notifier
 COPY --from=notifier-deps /deps/node_modules node_modules
@@ -158,7 +159,7 @@ ENV HEALTH_PORT=8081
 EXPOSE 8081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch(process.argv[1],{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "http://127.0.0.1:${HEALTH_PORT:-8081}/healthz"
-CMD ["node", "--enable-source-maps", "--max-semi-space-size=2", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=2", "dist/main.js"]
 
 # Everything in one process with the embedded defaults (a demo, not a deployment): NATS from
 # the bundled nats-server, PGlite, blobs and the mail outbox under DATA_DIR (mount a volume there).
@@ -178,4 +179,4 @@ VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD node -e "fetch(process.argv[1],{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "http://127.0.0.1:${PORT:-3000}/healthz"
-CMD ["node", "--enable-source-maps", "--max-semi-space-size=2", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=2", "dist/main.js"]

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { type BuildTarget, externalPackages } from "../scripts/build.mjs";
-import { imageManifest, productionClosure } from "../scripts/service-manifest.mjs";
+import {
+  imageManifest,
+  NEVER_INSTALLED,
+  productionClosure,
+  RUNTIME_PACKAGES,
+} from "../scripts/service-manifest.mjs";
 
 // What each image must not carry: the heavy or risky packages of the other services.
 const MUST_NOT_HOLD: Record<string, string[]> = {
@@ -67,7 +72,15 @@ describe("each image's dependencies", () => {
     async (_, { workspaces, bundles }) => {
       const installed = Object.keys(imageManifest(workspaces).dependencies);
       const imported = (await Promise.all(bundles.map(externalPackages))).flat();
-      expect(imported.filter((p) => !installed.includes(p))).toEqual([]);
+      expect(imported.filter((p) => !installed.includes(p) && !NEVER_INSTALLED.includes(p))).toEqual([]);
+    },
+  );
+
+  it.each(Object.entries(IMAGES))(
+    "%s: installs only what no bundle compiles in (native code, files read at run time)",
+    (_, { workspaces }) => {
+      const installed = Object.keys(imageManifest(workspaces).dependencies);
+      expect(installed.filter((p) => !RUNTIME_PACKAGES.includes(p))).toEqual([]);
     },
   );
 });

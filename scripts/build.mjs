@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // Compiles each reimagine process (the five services, the all-in-one and the CLI) into one ES module,
-// <workspace>/dist/main.js with its source map: the workspace packages are bundled in (they are
-// TypeScript sources), third-party packages stay imports resolved from node_modules at run time.
+// <workspace>/dist/main.js with its source map: the workspace packages and the pure-JavaScript
+// third-party packages are compiled in (tree-shaken, their ES module builds preferred); only the
+// packages in RUNTIME_PACKAGES (native code, WebAssembly and files read beside the module) stay
+// imports resolved from node_modules at run time. What a process loads only on demand (a dynamic
+// import: the OTLP exporters, sharp, the PGlite driver...) goes into a chunk of its own under
+// dist/chunks/, read when first needed.
 //
 //   node scripts/build.mjs                    build every target
 //   node scripts/build.mjs notifier cli       build these
@@ -11,8 +15,10 @@
 // compiler of the repository already (tsx and vite run on it), and bundles all targets in well under
 // a second.
 import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { builtinModules } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { RUNTIME_PACKAGES } from "./service-manifest.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -32,11 +38,14 @@ export const compiledEntry = (name) => join(ROOT, workspaceOf(name), "dist", "ma
 
 /**
  * The node options every compiled entry runs with (also in each start script and the Dockerfile):
- * stack traces point into the TypeScript sources; and a young generation of 2 MB semi-spaces
- * instead of up to 16 MB, which measured (npm run bench) 20–30 MB less RSS per service at idle and
- * under load, for no more CPU per request: the services' objects are short-lived and small.
+ * a young generation of 2 MB semi-spaces instead of up to 16 MB, which measured (npm run bench)
+ * 20–30 MB less RSS per service at idle and under load, for no more CPU per request: the services'
+ * objects are short-lived and small. Source maps are written beside each bundle but not enabled:
+ * node parses a bundle's whole map when it loads it, which measured 5–58 MB of RSS per service
+ * (the more is bundled, the more). Stack traces name the functions (names are kept) at lines of
+ * dist/main.js; run with NODE_OPTIONS=--enable-source-maps to have them point into the sources.
  */
-export const NODE_OPTIONS = ["--enable-source-maps", "--max-semi-space-size=2"];
+export const NODE_OPTIONS = ["--max-semi-space-size=2"];
 
 // Written beside main.js: the files the bundle was made of, to tell whether it is stale.
 const INPUTS_FILE = "inputs.json";
@@ -48,18 +57,22 @@ function workspaceOf(name) {
 }
 
 /**
- * Bundles in workspace packages (imports starting with @reimagine/ and relative imports) and leaves
- * every other bare import to node, so node_modules stays the one copy of each dependency and
- * native modules (sharp) load as usual.
+ * Leaves the packages of RUNTIME_PACKAGES (and anything under them) to node at run time; every
+ * other import is compiled into the bundle.
  */
-const thirdPartyExternal = {
-  name: "third-party-external",
+const runtimeExternal = {
+  name: "runtime-external",
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, (args) =>
-      args.path.startsWith("@reimagine/") ? undefined : { path: args.path, external: true },
+      RUNTIME_PACKAGES.includes(packageName(args.path)) ? { path: args.path, external: true } : undefined,
     );
   },
 };
+
+// CommonJS packages compiled into an ES module still call require() for node's own modules.
+const REQUIRE_SHIM =
+  'import { createRequire as __reimagineCreateRequire } from "node:module";\n' +
+  "const require = __reimagineCreateRequire(import.meta.url);";
 
 /**
  * Files a bundle reads at run time rather than imports, by the module that reads them: copied beside
@@ -112,9 +125,17 @@ async function buildOne(esbuild, name) {
     entryPoints: { main: join(workspace, "src", "main.ts") },
     outdir: dist,
     bundle: true,
+    // Dynamic imports become chunks loaded when first reached, not at start.
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
     platform: "node",
     format: "esm",
     target: "node20.19",
+    // ES module builds first: they tree-shake; "module" is the condition bundlers read for them.
+    mainFields: ["module", "main"],
+    conditions: ["module"],
+    treeShaking: true,
+    banner: { js: REQUIRE_SHIM },
     sourcemap: "linked",
     // The sources are in the repository (and the images run the bundle only): maps stay small.
     sourcesContent: false,
@@ -123,15 +144,15 @@ async function buildOne(esbuild, name) {
     logLevel: "warning",
     metafile: true,
     write: false,
-    plugins: [thirdPartyExternal],
+    plugins: [runtimeExternal],
   });
   await mkdir(dist, { recursive: true });
-  // The third-party packages the bundle imports: what its container image must install.
+  // The third-party packages the bundle still imports: what its container image must install.
   const externals = [
     ...new Set(
       Object.values(result.metafile.outputs)
         .flatMap((o) => o.imports)
-        .filter((i) => i.external && !i.path.startsWith("node:"))
+        .filter((i) => i.external && !i.path.startsWith("node:") && !builtinModules.includes(i.path))
         .map((i) => packageName(i.path)),
     ),
   ].sort();
@@ -151,7 +172,13 @@ async function buildOne(esbuild, name) {
     relative(ROOT, join(workspace, "package.json")),
   ].sort();
   // Each file replaced in one rename: a process starting meanwhile reads the old or the new file, never half.
+  await mkdir(join(dist, "chunks"), { recursive: true });
   for (const file of result.outputFiles) await writeAtomically(file.path, file.contents);
+  // Chunks of earlier builds (their names carry a content hash) are no longer read by main.js.
+  const written = new Set(result.outputFiles.map((f) => f.path));
+  for (const old of await readdir(join(dist, "chunks"))) {
+    if (!written.has(join(dist, "chunks", old))) await rm(join(dist, "chunks", old), { force: true });
+  }
   await writeAtomically(join(dist, INPUTS_FILE), JSON.stringify({ builtAt, externals, inputs }, null, 1));
 }
 

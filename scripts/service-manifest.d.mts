@@ -16,3 +16,9 @@ export declare function imageManifest(workspaces: string[]): {
 
 /** Writes the manifest into `dir` and installs it there, at the versions of the repository's lock. */
 export declare function installImageDependencies(dir: string, workspaces: string[]): void;
+
+/** The packages no bundle compiles in: node_modules provides them at run time. */
+export declare const RUNTIME_PACKAGES: readonly string[];
+
+/** Of those, the ones a bundle may name but never loads, so no image installs them. */
+export declare const NEVER_INSTALLED: readonly string[];

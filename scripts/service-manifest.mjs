@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The package.json of one process's container image: exactly the third-party packages its bundle may
-// import, i.e. the production dependencies of its workspace and of every workspace package it depends
-// on (those are compiled into the bundle, so they are not installed themselves). Versions are the
-// ones package-lock.json resolved for the repository, pinned.
+// import at run time, i.e. those of RUNTIME_PACKAGES among the production dependencies of its
+// workspace and of every workspace package it depends on. Everything else (the workspace packages
+// and the pure-JavaScript dependencies) is compiled into the bundle by scripts/build.mjs, so it is
+// not installed. Versions are the ones package-lock.json resolved for the repository, pinned.
 //
 //   node scripts/service-manifest.mjs services/notifier                  print it
 //   node scripts/service-manifest.mjs --install /deps services/notifier  and install it in /deps
@@ -17,6 +18,17 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const WORKSPACE_SCOPE = "@reimagine/";
+
+/**
+ * The packages no bundle compiles in, left to node_modules at run time (and so installed in the
+ * images that depend on them): native code (sharp and its libvips; pg-native, which pg loads only
+ * when asked), and packages whose files are read from beside their module (PGlite's WebAssembly
+ * and data, the Swagger UI page the command API serves).
+ */
+export const RUNTIME_PACKAGES = ["sharp", "pg-native", "@electric-sql/pglite", "swagger-ui-dist"];
+
+/** Of those, the ones a bundle may name but never loads, so no image installs them: pg's native binding. */
+export const NEVER_INSTALLED = ["pg-native"];
 
 const readJson = (path) => JSON.parse(readFileSync(join(ROOT, path), "utf8"));
 
@@ -67,7 +79,11 @@ export function productionClosure(workspace) {
 /** The image's package.json for a workspace (and any others in the same image, e.g. the CLI). */
 export function imageManifest(workspaces) {
   const dependencies = {};
-  for (const w of workspaces) Object.assign(dependencies, productionClosure(w).dependencies);
+  for (const w of workspaces) {
+    for (const [name, version] of Object.entries(productionClosure(w).dependencies)) {
+      if (RUNTIME_PACKAGES.includes(name)) dependencies[name] = version;
+    }
+  }
   const root = readJson("package.json");
   return {
     name: `reimagine-${workspaces.map((w) => w.split("/").at(-1)).join("-")}`,
