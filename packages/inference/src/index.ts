@@ -3,7 +3,13 @@
 export { AiError, type AiErrorCode, type AiErrorDetails, isAiError } from "./ai-error";
 export { type CallContext, classifyError } from "./classify-error";
 export { ENDPOINT_PROVIDER, type HfTarget, resolveHfTarget } from "./hf-target";
-export { type AiCallOptions, announceModel, type ModelClient, throwIfAborted } from "./model-client";
+export {
+  type AiCallOptions,
+  announceModel,
+  loadSharp,
+  type ModelClient,
+  throwIfAborted,
+} from "./model-client";
 export { parseRetryAfter } from "./parse-retry-after";
 export { type EndpointKind, endpointCheck, modelsUrl } from "./preflight/endpoint-check";
 export { type HubTask, hfTokenCheck, modelProviderCheck } from "./preflight/hub-checks";

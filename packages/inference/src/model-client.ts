@@ -29,3 +29,23 @@ export function announceModel(logger: Logger, service: string, client: ModelClie
     logger.info({ provider, model }, `${service}: AI provider ${provider}, model ${model}`);
   }
 }
+
+// The images a model gets (caption) and gives back (generation) are decoded by sharp (libvips).
+type Sharp = typeof import("sharp");
+
+let loading: Promise<Sharp> | undefined;
+
+/**
+ * sharp, loaded with the first image rather than at start (libvips is ~20 MB of a process's
+ * memory), with its operation cache off (each image is decoded once; libvips would keep up to
+ * 50 MB of results) and one libvips thread per image (a handler works on several images at once
+ * already, so more threads add memory, not throughput).
+ */
+export function loadSharp(): Promise<Sharp> {
+  loading ??= import("sharp").then(({ default: sharp }) => {
+    sharp.cache(false);
+    sharp.concurrency(1);
+    return sharp;
+  });
+  return loading;
+}

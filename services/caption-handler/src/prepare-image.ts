@@ -1,5 +1,5 @@
+import { loadSharp } from "@reimagine/inference";
 import { StageInputError } from "@reimagine/reactor";
-import sharp from "sharp";
 import type { ImageInput } from "./captioners/captioner";
 
 /** How the image a model sees is sized. */
@@ -31,6 +31,7 @@ const PASS_THROUGH_MAX_BYTES = 1024 * 1024;
  */
 export async function prepareImage(bytes: Buffer, options: PrepareImageOptions): Promise<PreparedImage> {
   const input = { failOn: "error", limitInputPixels: options.maxPixels } as const;
+  const sharp = await loadSharp();
   try {
     // the header only: dimensions, format and orientation decide whether to re-encode
     const meta = await sharp(bytes, input).metadata();

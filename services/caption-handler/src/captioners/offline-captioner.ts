@@ -1,7 +1,7 @@
 import { OFFLINE_PROVIDER } from "@reimagine/contracts";
 import type { AiCallOptions } from "@reimagine/inference";
-import { AiError, throwIfAborted } from "@reimagine/inference";
-import sharp from "sharp";
+import { AiError, loadSharp, throwIfAborted } from "@reimagine/inference";
+import type { Metadata } from "sharp";
 import type { Captioner, CaptionResult, ImageInput } from "./captioner";
 import { colourName } from "./colour-name";
 import { normalizeCaption } from "./normalize-caption";
@@ -33,8 +33,9 @@ export function createOfflineCaptioner(): Captioner {
 
 /** Size and kind from the upload as it was (a scaled-down copy would say 1024 px), colours from the pixels. */
 async function describe(image: ImageInput): Promise<string> {
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   let pixels: Buffer;
+  const sharp = await loadSharp();
   try {
     meta = await sharp(image.bytes).metadata();
     // rotate() applies EXIF orientation so "portrait" means what a viewer sees.

@@ -1,5 +1,5 @@
 import { type ImageContentType, sniffImageType } from "@reimagine/contracts";
-import sharp from "sharp";
+import type { Metadata } from "sharp";
 
 /** What the bytes turned out to be. */
 export interface ImageInfo {
@@ -14,6 +14,9 @@ const FORMATS = {
   "image/png": "png",
   "image/webp": "webp",
 } as const satisfies Record<ImageContentType, ImageInfo["format"]>;
+
+// sharp (libvips: ~20 MB of the process's memory) is loaded with the first upload, not at start.
+let loadingSharp: Promise<typeof import("sharp")> | undefined;
 
 /**
  * Judges an upload by its bytes alone, at the door and at the cost of its header: the magic number,
@@ -39,7 +42,9 @@ export async function inspectImage(bytes: Buffer, opts: { maxPixels: number }): 
 
   // sharp, not a pure-JS size reader: libvips' loaders validate the header they parse (a WebP
   // header over garbage is refused here; image-size reads it as 2313x2313).
-  let header: sharp.Metadata;
+  loadingSharp ??= import("sharp").then((m) => m.default);
+  const sharp = await loadingSharp;
+  let header: Metadata;
   try {
     header = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (err) {

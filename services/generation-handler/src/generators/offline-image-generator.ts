@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import { OFFLINE_PROVIDER } from "@reimagine/contracts";
 import type { AiCallOptions } from "@reimagine/inference";
-import { AiError, throwIfAborted } from "@reimagine/inference";
-import sharp from "sharp";
+import { AiError, loadSharp, throwIfAborted } from "@reimagine/inference";
 import type { GeneratedImage, ImageGenerator } from "./image-generator";
 import { wrapText } from "./wrap-text";
 
@@ -22,6 +21,7 @@ export function createOfflineImageGenerator(): ImageGenerator {
       const started = performance.now();
       throwIfAborted(opts.signal);
       if (prompt.trim() === "") throw new AiError({ reason: "empty prompt", retryable: false });
+      const sharp = await loadSharp();
       const bytes = await sharp(Buffer.from(renderSvg(prompt)))
         .png({ compressionLevel: 9 })
         .toBuffer();

@@ -1,7 +1,6 @@
 import type { ImageContentType } from "@reimagine/contracts";
 import { sniffImageType } from "@reimagine/contracts";
-import { AiError } from "@reimagine/inference";
-import sharp from "sharp";
+import { AiError, loadSharp } from "@reimagine/inference";
 
 export interface SniffedImage {
   contentType: ImageContentType;
@@ -28,6 +27,7 @@ export async function sniffImage(bytes: Buffer, declaredType?: string | null): P
   if (contentType === null) {
     throw new AiError({ reason: `model returned a non-image body (${what})`, retryable: false });
   }
+  const sharp = await loadSharp();
   try {
     const meta = await sharp(bytes).metadata();
     if (meta.format !== SHARP_FORMAT[contentType] || !meta.width || !meta.height) {
