@@ -98,7 +98,9 @@ FROM ${NODE_IMAGE} AS runtime
 LABEL org.opencontainers.image.title="reimagine" \
       org.opencontainers.image.description="Event-sourced CQRS pipeline on NATS JetStream" \
       org.opencontainers.image.licenses="MIT"
-ENV NODE_ENV=production
+# MALLOC_ARENA_MAX: see NODE_ENV_VARS in scripts/build.mjs.
+ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2
 WORKDIR /app
 # The `node` user of the base image, by number so Kubernetes can verify runAsNonRoot. Everything
 # under /app stays owned by root: the code cannot be changed at run time.

@@ -18,6 +18,9 @@ export declare function compiledEntry(name: BuildTarget): string;
 /** The node options every compiled entry runs with. */
 export declare const NODE_OPTIONS: readonly string[];
 
+/** The environment variables every compiled entry runs with. */
+export declare const NODE_ENV_VARS: Readonly<Record<string, string>>;
+
 /** Is the target's bundle missing or older than one of the files it was made of? */
 export declare function isStale(name: BuildTarget): Promise<boolean>;
 

@@ -4,7 +4,7 @@ import { mkdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build, compiledEntry, NODE_OPTIONS } from "../../../scripts/build.mjs";
+import { build, compiledEntry, NODE_ENV_VARS, NODE_OPTIONS } from "../../../scripts/build.mjs";
 
 /** The repository root, from this file's place in packages/testing/src. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -71,7 +71,11 @@ export async function startServiceProcess(
   const port = await freePort();
   const usesPort = name === "command-api" || name === "all-in-one";
   const healthPort = usesPort ? await freePort() : port;
-  const fullEnv: Record<string, string> = { PATH: process.env.PATH ?? "", HOST: "127.0.0.1" };
+  const fullEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    HOST: "127.0.0.1",
+    ...NODE_ENV_VARS,
+  };
   for (const [k, v] of Object.entries(env)) if (v !== undefined) fullEnv[k] = v;
   fullEnv.HEALTH_PORT = String(healthPort);
   if (usesPort) fullEnv.PORT = String(port);
