@@ -1,10 +1,12 @@
 import type { Consumer, ConsumerMessages, JsMsg } from "@nats-io/jetstream";
 import { context, SpanStatusCode, trace } from "@opentelemetry/api";
+import type { EventType } from "@reimagine/contracts";
 import type { JetStreamEventStore, StoredEvent } from "@reimagine/eventstore";
 import {
   DEAD_LETTER_HEADERS,
   deadLetter,
   decodeEvent,
+  EVENT_TYPE_HEADER,
   ensureDurableConsumer,
   REQUEST_ID_HEADER,
   TRACEPARENT_HEADER,
@@ -243,6 +245,13 @@ export class HandlerRuntime {
     const position = source.redrive
       ? Number(msg.headers?.get(DEAD_LETTER_HEADERS.originalPosition) ?? 0)
       : msg.seq;
+    // Every handler's consumer sees every event; those of a type it does not handle are passed over
+    // by their type header, without decoding and validating a body nobody here reads.
+    const type = msg.headers?.get(EVENT_TYPE_HEADER);
+    if (type && !this.handler.handles.includes(type as EventType)) {
+      msg.ack();
+      return;
+    }
     const baseLog = this.options.logger.child({ consumer: this.handler.name, position, attempt });
     let stored: StoredEvent;
     try {
