@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { Client } from "minio";
+import type { Client } from "minio";
 import { assertValidBucket, assertValidKey, assertValidPrefix } from "./blob-key";
 import type { BlobInfo, BlobObject, BlobStore } from "./blob-store";
 import { readAll } from "./blob-store";
@@ -46,25 +46,39 @@ export function parseS3Endpoint(endpoint: string): { endPoint: string; port: num
   };
 }
 
-/** A BlobStore on S3 or MinIO through the minio client. */
+/**
+ * A BlobStore on S3 or MinIO through the minio client. The client (and with it the minio package,
+ * ~15 MB of RSS once loaded) is made on the first call: a process that holds a store it may never
+ * use (the projector without RETENTION_DAYS) does not pay for it.
+ */
 export class S3BlobStore implements BlobStore {
   readonly kind = "s3";
-  private readonly client: Client;
+  private connecting: Promise<Client> | undefined;
   private readonly pingTimeoutMs: number;
 
   constructor(private readonly options: S3BlobStoreOptions) {
-    this.client = new Client({
-      ...parseS3Endpoint(options.endpoint),
-      region: options.region,
-      accessKey: options.accessKey,
-      secretKey: options.secretKey,
-      // Behind an IP or a compose service name, virtual-host buckets do not resolve.
-      pathStyle: true,
-      // Callers own the retry policy (handlers back off per message); minio's own retry also
-      // writes to console.warn, outside the structured log.
-      retryOptions: { disableRetry: true },
-    });
+    // A malformed endpoint still fails here, at construction, not on the first call.
+    parseS3Endpoint(options.endpoint);
     this.pingTimeoutMs = options.pingTimeoutMs ?? 5000;
+  }
+
+  /** The minio client, made on first use. */
+  private client(): Promise<Client> {
+    this.connecting ??= import("minio").then(
+      ({ Client }) =>
+        new Client({
+          ...parseS3Endpoint(this.options.endpoint),
+          region: this.options.region,
+          accessKey: this.options.accessKey,
+          secretKey: this.options.secretKey,
+          // Behind an IP or a compose service name, virtual-host buckets do not resolve.
+          pathStyle: true,
+          // Callers own the retry policy (handlers back off per message); minio's own retry also
+          // writes to console.warn, outside the structured log.
+          retryOptions: { disableRetry: true },
+        }),
+    );
+    return this.connecting;
   }
 
   describe(): string {
@@ -75,8 +89,9 @@ export class S3BlobStore implements BlobStore {
     for (const bucket of buckets) assertValidBucket(bucket);
     for (const bucket of buckets) {
       try {
-        if (await this.client.bucketExists(bucket)) continue;
-        await this.client.makeBucket(bucket, this.options.region);
+        const s3 = await this.client();
+        if (await s3.bucketExists(bucket)) continue;
+        await s3.makeBucket(bucket, this.options.region);
       } catch (err) {
         // Another instance starting at the same moment may have won the race.
         const code = errorCode(err);
@@ -89,7 +104,10 @@ export class S3BlobStore implements BlobStore {
   async put(bucket: string, key: string, body: Buffer, meta: { contentType: string }): Promise<void> {
     this.check(bucket, key);
     try {
-      await this.client.putObject(bucket, key, body, body.length, { "Content-Type": meta.contentType });
+      const s3 = await this.client();
+      await s3.putObject(bucket, key, body, body.length, {
+        "Content-Type": meta.contentType,
+      });
     } catch (err) {
       throw new BlobStoreError(`cannot store ${bucket}/${key}`, { cause: err });
     }
@@ -98,7 +116,8 @@ export class S3BlobStore implements BlobStore {
   async get(bucket: string, key: string): Promise<BlobObject> {
     this.check(bucket, key);
     try {
-      const body = await this.client.getObject(bucket, key);
+      const s3 = await this.client();
+      const body = await s3.getObject(bucket, key);
       // A connection that breaks mid-body fails whoever reads it; one nobody reads must not crash us.
       body.on("error", () => undefined);
       // minio hands back the HTTP response itself; its headers save a second (racy) HEAD request.
@@ -108,7 +127,7 @@ export class S3BlobStore implements BlobStore {
         body,
         contentType: headers["content-type"] ?? "application/octet-stream",
         // S3 and MinIO always send the length; a proxy that re-chunks the body may drop it.
-        size: Number.isFinite(length) ? length : (await this.client.statObject(bucket, key)).size,
+        size: Number.isFinite(length) ? length : (await s3.statObject(bucket, key)).size,
       };
     } catch (err) {
       if (isNotFound(err)) throw new BlobNotFoundError(bucket, key, { cause: err });
@@ -128,7 +147,8 @@ export class S3BlobStore implements BlobStore {
   async stat(bucket: string, key: string): Promise<BlobInfo | null> {
     this.check(bucket, key);
     try {
-      const s = await this.client.statObject(bucket, key);
+      const s3 = await this.client();
+      const s = await s3.statObject(bucket, key);
       return { contentType: String(s.metaData["content-type"] ?? "application/octet-stream"), size: s.size };
     } catch (err) {
       if (isNotFound(err)) return null;
@@ -139,7 +159,8 @@ export class S3BlobStore implements BlobStore {
   async remove(bucket: string, key: string): Promise<void> {
     this.check(bucket, key);
     try {
-      await this.client.removeObject(bucket, key);
+      const s3 = await this.client();
+      await s3.removeObject(bucket, key);
     } catch (err) {
       if (isNotFound(err)) return;
       throw new BlobStoreError(`cannot remove ${bucket}/${key}`, { cause: err });
@@ -151,7 +172,8 @@ export class S3BlobStore implements BlobStore {
     assertValidPrefix(prefix);
     const keys: string[] = [];
     try {
-      for await (const item of this.client.listObjectsV2(bucket, prefix, true)) {
+      const s3 = await this.client();
+      for await (const item of s3.listObjectsV2(bucket, prefix, true)) {
         if (item.name) keys.push(item.name);
       }
     } catch (err) {
@@ -167,8 +189,9 @@ export class S3BlobStore implements BlobStore {
       throw new RangeError(`expirySeconds must be an integer from 1 to ${MAX_PRESIGN_SECONDS}`);
     }
     try {
+      const s3 = await this.client();
       // Signing is local (the region is configured), so this never waits on the network.
-      return await this.client.presignedGetObject(bucket, key, expirySeconds);
+      return await s3.presignedGetObject(bucket, key, expirySeconds);
     } catch (err) {
       throw new BlobStoreError(`cannot presign ${bucket}/${key}`, { cause: err });
     }
@@ -183,7 +206,7 @@ export class S3BlobStore implements BlobStore {
       );
     });
     try {
-      await Promise.race([this.client.listBuckets(), timeout]);
+      await Promise.race([this.client().then((c) => c.listBuckets()), timeout]);
     } catch (err) {
       if (err instanceof BlobStoreError) throw err;
       // Credentials scoped to a few buckets may not list them all; the server still answered.
