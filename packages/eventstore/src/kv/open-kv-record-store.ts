@@ -4,7 +4,7 @@ import {
   type JetStreamManager,
   StorageType,
 } from "@nats-io/jetstream";
-import { type KV, type KvEntry, Kvm, KvWatchInclude } from "@nats-io/kv";
+import { type KV, Kvm, KvWatchInclude } from "@nats-io/kv";
 import { rideThrough } from "../ride-through";
 import {
   assertKeyPrefix,
@@ -65,7 +65,7 @@ export async function openKvRecordStore<T>(
       // the bucket's leader says.
       const entry = await rideThrough(() => kv.get(key));
       if (entry?.operation === "PUT") {
-        return { value: decode(entry, schema, name), revision: entry.revision, storedAt: entry.created };
+        return { value: decode(entry, key, schema, name), revision: entry.revision, storedAt: entry.created };
       }
       return rideThrough(() => leaderGet(jsm, bucket, key, schema, name));
     },
@@ -117,18 +117,15 @@ async function leaderGet<T>(
   const sm = await jsm.streams.getMessage(`KV_${bucket}`, { last_by_subj: `$KV.${bucket}.${key}` });
   const operation = sm?.header?.get(KV_OPERATION) || "PUT";
   if (sm === null || operation !== "PUT") return null;
-  try {
-    return { value: schema.parse(sm.json()), revision: sm.seq, storedAt: sm.time };
-  } catch (cause) {
-    throw new KvRecordUnreadableError(key, store, { cause });
-  }
+  return { value: decode(sm, key, schema, store), revision: sm.seq, storedAt: sm.time };
 }
 
-function decode<T>(entry: KvEntry, schema: KvRecordSchema<T>, store: string): T {
+/** A record's value as its schema reads it, from a KV entry or a stream message alike. */
+function decode<T>(stored: { json(): unknown }, key: string, schema: KvRecordSchema<T>, store: string): T {
   try {
-    return schema.parse(entry.json());
+    return schema.parse(stored.json());
   } catch (cause) {
-    throw new KvRecordUnreadableError(entry.key, store, { cause });
+    throw new KvRecordUnreadableError(key, store, { cause });
   }
 }
 
