@@ -54,11 +54,12 @@ export function parseS3Endpoint(endpoint: string): { endPoint: string; port: num
 export class S3BlobStore implements BlobStore {
   readonly kind = "s3";
   private connecting: Promise<Client> | undefined;
+  private readonly endpoint: ReturnType<typeof parseS3Endpoint>;
   private readonly pingTimeoutMs: number;
 
   constructor(private readonly options: S3BlobStoreOptions) {
     // A malformed endpoint still fails here, at construction, not on the first call.
-    parseS3Endpoint(options.endpoint);
+    this.endpoint = parseS3Endpoint(options.endpoint);
     this.pingTimeoutMs = options.pingTimeoutMs ?? 5000;
   }
 
@@ -67,7 +68,7 @@ export class S3BlobStore implements BlobStore {
     this.connecting ??= import("minio").then(
       ({ Client }) =>
         new Client({
-          ...parseS3Endpoint(this.options.endpoint),
+          ...this.endpoint,
           region: this.options.region,
           accessKey: this.options.accessKey,
           secretKey: this.options.secretKey,
