@@ -1,8 +1,8 @@
-import { DeliverPolicy, JetStreamApiError, type JsMsg } from "@nats-io/jetstream";
+import { DeliverPolicy, type JsMsg } from "@nats-io/jetstream";
 import { type MsgHdrs, headers as natsHeaders } from "@nats-io/transport-node";
 import type { AnyDomainEvent } from "@reimagine/contracts";
 import { decodeEvent, EVENT_TYPE_HEADER, REQUEST_ID_HEADER } from "./codec";
-import { STREAM_NOT_FOUND } from "./errors";
+import { isStreamNotFound } from "./errors";
 import type { JetStreamEventStore } from "./jetstream-event-store";
 
 /** The headers a dead letter carries besides the event's own. */
@@ -58,7 +58,7 @@ export async function listDeadLetters(store: JetStreamEventStore): Promise<DeadL
     .info(stream, { subjects_filter: store.layout.allDeadLetters })
     .catch((err: unknown) => {
       // Never created (read-only tools create nothing): then there is no dead letter either.
-      if (err instanceof JetStreamApiError && err.code === STREAM_NOT_FOUND) return null;
+      if (isStreamNotFound(err)) return null;
       throw err;
     });
   if (!info) return [];
@@ -86,7 +86,7 @@ export async function listDeadLetters(store: JetStreamEventStore): Promise<DeadL
 export async function requeueDeadLetter(store: JetStreamEventStore, id: number): Promise<DeadLetter> {
   const stream = store.layout.deadLetterStream;
   const stored = await store.jsm.streams.getMessage(stream, { seq: id }).catch((err: unknown) => {
-    if (err instanceof JetStreamApiError && err.code === STREAM_NOT_FOUND) return null;
+    if (isStreamNotFound(err)) return null;
     throw err;
   });
   if (!stored?.subject.includes(".dlq.")) throw new DeadLetterNotFoundError(id);

@@ -1,7 +1,14 @@
+import { JetStreamApiError } from "@nats-io/jetstream";
+
 /** JetStream's error code for a failed Nats-Expected-Last-Subject-Sequence check. */
 export const WRONG_LAST_SUBJECT_SEQUENCE = 10071;
 /** JetStream's error code for a stream that does not exist. */
-export const STREAM_NOT_FOUND = 10059;
+const STREAM_NOT_FOUND = 10059;
+
+/** True for JetStream's answer that the stream (a KV bucket's too) does not exist. */
+export function isStreamNotFound(err: unknown): boolean {
+  return err instanceof JetStreamApiError && err.code === STREAM_NOT_FOUND;
+}
 
 /** Another writer appended to the request first; re-read its history and decide again. */
 export class ConcurrencyError extends Error {

@@ -11,6 +11,7 @@ export { type DurableConsumerOptions, ensureDurableConsumer } from "./durable-co
 export {
   ConcurrencyError,
   EventStoreUnavailableError,
+  isStreamNotFound,
   OrderedAppendError,
   SubjectsOverlapError,
   UnknownStreamError,

@@ -1,5 +1,6 @@
-import { JetStreamApiError, jetstreamManager } from "@nats-io/jetstream";
+import { jetstreamManager } from "@nats-io/jetstream";
 import type { Config, PreflightCheck, PreflightResult } from "@reimagine/platform";
+import { isStreamNotFound } from "./errors";
 import type { JetStreamEventStore } from "./jetstream-event-store";
 import { connectNats } from "./nats-connection";
 import { natsUrlOf } from "./open-event-store";
@@ -40,7 +41,7 @@ export function natsCheck(config: Config): PreflightCheck {
             detail: `${url}: stream ${config.NATS_STREAM} holds ${info.state.messages} events`,
           };
         } catch (err) {
-          if (!(err instanceof JetStreamApiError) || err.code !== 10059) throw err;
+          if (!isStreamNotFound(err)) throw err;
           return {
             status: "ok",
             detail: `${url}: JetStream on; stream ${config.NATS_STREAM} not created yet (the services create it)`,

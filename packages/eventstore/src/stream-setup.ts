@@ -6,7 +6,7 @@ import {
   StorageType,
   type StreamConfig,
 } from "@nats-io/jetstream";
-import { STREAM_NOT_FOUND, SubjectsOverlapError, UnknownStreamError } from "./errors";
+import { isStreamNotFound, SubjectsOverlapError, UnknownStreamError } from "./errors";
 import type { SubjectLayout } from "./subjects";
 
 /** JetStream's error code for subjects another stream already takes. */
@@ -71,7 +71,7 @@ export async function assertStreamExists(jsm: JetStreamManager, layout: SubjectL
   try {
     await jsm.streams.info(layout.stream);
   } catch (err) {
-    if (!(err instanceof JetStreamApiError && err.code === STREAM_NOT_FOUND)) throw err;
+    if (!isStreamNotFound(err)) throw err;
     const known: string[] = [];
     for await (const name of jsm.streams.names()) if (known.length < KNOWN_LISTED) known.push(name);
     throw new UnknownStreamError(layout.stream, known);
@@ -82,7 +82,7 @@ async function upsert(jsm: JetStreamManager, config: Partial<StreamConfig> & { n
   try {
     await jsm.streams.info(config.name);
   } catch (err) {
-    if (err instanceof JetStreamApiError && err.code === STREAM_NOT_FOUND) {
+    if (isStreamNotFound(err)) {
       await add(jsm, config);
       return;
     }

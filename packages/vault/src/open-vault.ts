@@ -1,6 +1,6 @@
-import { JetStreamApiError } from "@nats-io/jetstream";
 import {
   createInMemoryKvRecordStore,
+  isStreamNotFound,
   type JetStreamEventStore,
   openKvRecordStore,
 } from "@reimagine/eventstore";
@@ -39,7 +39,7 @@ async function bucketExists(store: JetStreamEventStore, bucket: string): Promise
     await store.jsm.streams.info(`KV_${bucket}`);
     return true;
   } catch (err) {
-    if (err instanceof JetStreamApiError && err.code === 10059) return false;
+    if (isStreamNotFound(err)) return false;
     throw err;
   }
 }
