@@ -66,6 +66,26 @@ describe("prepareImage", () => {
     expect([webp.width, webp.height]).toEqual([50, 40]);
   });
 
+  it("refuses a small JPEG or PNG that would go as it is but stops short of its last bytes", async () => {
+    // a photo-like JPEG (noise compresses like a photo), cut just before its last scan data ends
+    const photo = await sharp({
+      create: {
+        width: 800,
+        height: 600,
+        channels: 3,
+        background: "#785a3c",
+        noise: { type: "gaussian", mean: 110, sigma: 30 },
+      },
+    })
+      .jpeg()
+      .toBuffer();
+    for (const bytes of [photo, await makePng(300, 200)]) {
+      expect((await prepareImage(bytes, options)).resized).toBe(false);
+      const err = await rejection(prepareImage(bytes.subarray(0, bytes.length - 64), options));
+      expect(err).toBeInstanceOf(StageInputError);
+    }
+  });
+
   it("fails with a permanent StageInputError for a truncated upload, garbage, or a decompression bomb", async () => {
     const jpeg = await makeJpeg(800, 600);
     for (const bytes of [
