@@ -37,15 +37,25 @@ export const TARGETS = {
 export const compiledEntry = (name) => join(ROOT, workspaceOf(name), "dist", "main.js");
 
 /**
- * The node options every compiled entry runs with (also in each start script and the Dockerfile):
- * a young generation of 2 MB semi-spaces instead of up to 16 MB, which measured (npm run bench)
- * 20–30 MB less RSS per service at idle and under load, for no more CPU per request: the services'
- * objects are short-lived and small. Source maps are written beside each bundle but not enabled:
+ * The node options every compiled entry runs with (also in each start script and the Dockerfile),
+ * sizing V8's heap for what a service holds (~20–30 MB of live objects; uploads and images are
+ * Buffers, outside it):
+ * - `--max-semi-space-size=2`: a young generation of 2 MB semi-spaces instead of up to 16 MB; the
+ *   services' objects are short-lived and small.
+ * - `--initial-old-space-size=16`: V8 starts collecting the old generation once it holds 16 MB,
+ *   not half of its ceiling; from there the limit follows what survives each collection.
+ * - `--max-old-space-size=512`: the ceiling, which also sets how far V8 lets the old generation
+ *   grow past what survived (a factor of ~1.4 at 512 MB against 4 at the default ceiling of
+ *   several GB). Far above what a service holds, below each container's memory limit
+ *   (infra/k8s: 384–768 Mi).
+ * Measured with `npm run bench -- resources` at 20 requests/s: idle RSS 88–97 → 70–80 MiB and peak
+ * RSS 129–222 → 84–124 MiB per service, CPU per request within the run-to-run noise.
+ * Source maps are written beside each bundle but not enabled:
  * node parses a bundle's whole map when it loads it, which measured 5–58 MB of RSS per service
  * (the more is bundled, the more). Stack traces name the functions (names are kept) at lines of
  * dist/main.js; run with NODE_OPTIONS=--enable-source-maps to have them point into the sources.
  */
-export const NODE_OPTIONS = ["--max-semi-space-size=2"];
+export const NODE_OPTIONS = ["--max-semi-space-size=2", "--initial-old-space-size=16", "--max-old-space-size=512"];
 
 /**
  * The environment every compiled entry runs with (also in each start script and the Dockerfile):
