@@ -3,22 +3,31 @@ export interface BatchingOptions<T> {
   max: number;
   /** How long to wait for more once a batch has started, when more is known to be coming. */
   windowMs: number;
-  /** True when nothing more is waiting after this item: the batch is yielded at once. */
+  /** True when nothing more is waiting after this item: the stream is at its head. */
   atHead?: (item: T) => boolean;
+  /**
+   * How long a started batch may wait for more once the stream is at its head, counted from the
+   * batch's first item (default 0: a batch at the head is yielded at once). Live traffic then
+   * forms batches of several items, each costing one transaction instead of one per item.
+   */
+  lingerMs?: number;
 }
 
 const TIMEOUT = Symbol("timeout");
 
 /**
  * Groups an async stream into batches: a batch starts with the next item, takes whatever is
- * already waiting up to `max`, and is yielded as soon as the stream is at its head, is full, or
- * has gone quiet for `windowMs`. Catching up gets big batches; live traffic gets no added delay.
+ * already waiting up to `max`, and is yielded when it is full, when the stream has gone quiet for
+ * `windowMs` while more was known to be coming, or when the stream is at its head and `lingerMs`
+ * have passed since the batch's first item (at once with no linger). Catching up gets big batches
+ * without waiting; live traffic waits at most `lingerMs` (or `windowMs`, if longer) to share one.
  */
 export async function* nextBatches<T>(
   source: AsyncIterable<T>,
   options: BatchingOptions<T>,
 ): AsyncGenerator<T[]> {
   const it = source[Symbol.asyncIterator]();
+  const lingerMs = options.lingerMs ?? 0;
   // A next() that lost a race against the window stays pending and starts the following batch.
   let pending: Promise<IteratorResult<T>> | null = null;
   try {
@@ -27,8 +36,16 @@ export async function* nextBatches<T>(
       pending = null;
       if (first.done) return;
       const batch = [first.value];
-      const deadline = performance.now() + options.windowMs;
-      while (batch.length < options.max && !options.atHead?.(batch[batch.length - 1]!)) {
+      const startedAt = performance.now();
+      const lingerUntil = startedAt + lingerMs;
+      let deadline = startedAt + options.windowMs;
+      while (batch.length < options.max) {
+        if (options.atHead?.(batch[batch.length - 1]!)) {
+          // Nothing more is waiting: yield now, or linger (once the head was seen, the whole batch
+          // may take until lingerUntil, bursts in between included).
+          if (performance.now() >= lingerUntil) break;
+          deadline = Math.max(deadline, lingerUntil);
+        }
         pending = it.next();
         const result = await within(pending, deadline - performance.now());
         if (result === TIMEOUT) break;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { nextBatches } from "./next-batches";
 
 interface Item {
@@ -76,5 +76,120 @@ describe("nextBatches", () => {
     source.push(...items(9, 8));
     source.end();
     expect(numbers(await collect(source, 100))).toEqual([[1, 2]]);
+  });
+
+  describe("lingering at the head", () => {
+    // A fake clock: the linger's timer and performance.now() move only when the test says so.
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    const lingering = (source: AsyncIterable<Item>, max = 100) =>
+      nextBatches(source, { max, windowMs: 5, lingerMs: 30, atHead: (i) => i.pending === 0 });
+
+    /** The next batch, and whether it has been yielded yet. */
+    function nextOf(batches: AsyncGenerator<Item[]>) {
+      const state = { yielded: false, batch: [] as number[] };
+      const done = batches.next().then((r) => {
+        state.yielded = true;
+        state.batch = numbers([r.value as Item[]])[0]!;
+      });
+      return { state, done };
+    }
+
+    it("waits at the head for more, until lingerMs after the batch's first item", async () => {
+      const source = manualSource();
+      const batches = lingering(source);
+      source.push({ n: 1, pending: 0 });
+      const next = nextOf(batches);
+      await vi.advanceTimersByTimeAsync(20);
+      expect(next.state.yielded).toBe(false);
+      source.push({ n: 2, pending: 0 });
+      // The linger is not restarted by the second item: 30 ms after the first, the batch goes.
+      await vi.advanceTimersByTimeAsync(9);
+      expect(next.state.yielded).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(next.state).toEqual({ yielded: true, batch: [1, 2] });
+      source.end();
+      expect((await batches.next()).done).toBe(true);
+    });
+
+    it("starts the next batch with what arrives after the linger", async () => {
+      const source = manualSource();
+      const batches = lingering(source);
+      source.push({ n: 1, pending: 0 });
+      const first = nextOf(batches);
+      await vi.advanceTimersByTimeAsync(30);
+      expect(first.state).toEqual({ yielded: true, batch: [1] });
+      const second = nextOf(batches);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(second.state.yielded).toBe(false);
+      source.push({ n: 2, pending: 0 }, { n: 3, pending: 0 });
+      await vi.advanceTimersByTimeAsync(30);
+      expect(second.state).toEqual({ yielded: true, batch: [2, 3] });
+    });
+
+    it("keeps lingering through a burst that arrives after the window", async () => {
+      const source = manualSource();
+      const batches = lingering(source);
+      source.push({ n: 1, pending: 0 });
+      const next = nextOf(batches);
+      await vi.advanceTimersByTimeAsync(20);
+      // More is coming (pending 1), but the window (5 ms) is long past: the linger still holds.
+      source.push({ n: 2, pending: 1 });
+      await vi.advanceTimersByTimeAsync(5);
+      expect(next.state.yielded).toBe(false);
+      source.push({ n: 3, pending: 0 });
+      await vi.advanceTimersByTimeAsync(5);
+      expect(next.state).toEqual({ yielded: true, batch: [1, 2, 3] });
+    });
+
+    it("yields a full batch at once, lingering or not", async () => {
+      const source = manualSource();
+      const batches = lingering(source, 2);
+      source.push({ n: 1, pending: 0 }, { n: 2, pending: 0 });
+      // No timer is advanced: only the batch being full can yield it.
+      expect(numbers([(await batches.next()).value as Item[]])).toEqual([[1, 2]]);
+    });
+
+    it("does not linger while catching up: batches behind the head go as soon as they are full", async () => {
+      const source = manualSource();
+      const batches = lingering(source, 2);
+      source.push(...items(4, 3, 2, 1, 0));
+      expect(numbers([(await batches.next()).value as Item[]])).toEqual([[1, 2]]);
+      expect(numbers([(await batches.next()).value as Item[]])).toEqual([[3, 4]]);
+      // The last one is at the head and lingers for company.
+      const last = nextOf(batches);
+      await vi.advanceTimersByTimeAsync(29);
+      expect(last.state.yielded).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(last.state).toEqual({ yielded: true, batch: [5] });
+    });
+
+    it("behind the head, waits only windowMs for a quiet stream, not the linger", async () => {
+      const source = manualSource();
+      const batches = lingering(source);
+      source.push({ n: 1, pending: 5 });
+      const next = nextOf(batches);
+      await vi.advanceTimersByTimeAsync(4);
+      expect(next.state.yielded).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(next.state).toEqual({ yielded: true, batch: [1] });
+    });
+
+    it("yields what it has when the source ends during the linger", async () => {
+      const source = manualSource();
+      const batches = lingering(source);
+      source.push({ n: 1, pending: 0 });
+      const next = nextOf(batches);
+      await vi.advanceTimersByTimeAsync(10);
+      source.end();
+      await next.done;
+      expect(next.state).toEqual({ yielded: true, batch: [1] });
+      expect((await batches.next()).done).toBe(true);
+    });
   });
 });
