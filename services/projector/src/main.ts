@@ -12,7 +12,13 @@ await runService("projector", async ({ config, logger, own, preflight, dependenc
   logger.info({ database: database.describe() }, "read model ready");
   const store = own(await dependency("NATS", () => openEventStore(config, "projector", { logger })));
   const projector = own(
-    await startProjector({ db: database.db, store, logger, batchSize: config.PROJECTOR_BATCH_SIZE }),
+    await startProjector({
+      db: database.db,
+      store,
+      logger,
+      batchSize: config.PROJECTOR_BATCH_SIZE,
+      lingerMs: config.PROJECTOR_LINGER_MS,
+    }),
   );
   const checks = [eventStoreCheck(store), databaseCheck(async () => database.db, database.describe())];
   if (config.RETENTION_DAYS !== undefined) {

@@ -1,4 +1,6 @@
+import { jetstreamManager } from "@nats-io/jetstream";
 import { MetricReader } from "@opentelemetry/sdk-metrics";
+import type { ExpectedVersion } from "@reimagine/eventstore";
 import { silentLogger, startTelemetry } from "@reimagine/platform";
 import { type Projection, requestsProjection, verifyProjection } from "@reimagine/readmodel";
 import {
@@ -221,6 +223,64 @@ describe("the projector", () => {
     await projector.waitForPosition(head);
     expect(projector.stalled()).toBeNull();
     expect(projector.stalledSeconds()).toBe(0);
+  });
+
+  /** The requests projection, recording how many events each transaction got. */
+  const recordingBatches = () => {
+    const sizes: number[] = [];
+    const projection: Projection = {
+      ...requestsProjection,
+      apply(trx, table, events) {
+        sizes.push(events.length);
+        return requestsProjection.apply(trx, table, events);
+      },
+    };
+    return { sizes, projection };
+  };
+
+  it("at the head, lingers so that events arriving one by one share a transaction", async () => {
+    const { sizes, projection } = recordingBatches();
+    // A linger no test waits out: only a full batch (4 events) can be committed.
+    const projector = await start({ projection, batchSize: 4, lingerMs: 600_000 });
+    // The projector is consuming once a first full batch is in: what follows is live traffic.
+    await projector.waitForPosition(await appendInterleaved(t.store, [requestFlow("notified")]));
+    sizes.length = 0;
+    // One append at a time, each acknowledged before the next: each event is the head on arrival.
+    const head = await appendInterleaved(t.store, [requestFlow("notified").slice(0, 4)]);
+    await projector.waitForPosition(head);
+    expect(sizes).toEqual([4]);
+    expect((await verifyProjection({ db: d.db, store: t.store })).differences).toEqual([]);
+  });
+
+  it("commits an event at the head at once without a linger", async () => {
+    const { sizes, projection } = recordingBatches();
+    const projector = await start({ projection, batchSize: 4, lingerMs: 0 });
+    let version: ExpectedVersion = "no_stream";
+    for (const event of requestFlow("notified").slice(0, 3)) {
+      version = (await t.store.append(event.requestId, [event], version)).nextExpectedVersion;
+      await projector.waitForPosition(version);
+    }
+    expect(sizes).toEqual([1, 1, 1]);
+  });
+
+  it("stops without waiting out a linger, and projects the lingering events after a restart", async () => {
+    const { sizes, projection } = recordingBatches();
+    const before = await start({ projection, lingerMs: 600_000 });
+    const head = await appendInterleaved(t.store, [requestFlow("notified").slice(0, 1)]);
+    const jsm = await jetstreamManager(t.nc);
+    const delivered = async () => {
+      for await (const c of jsm.consumers.list(t.layout.stream))
+        if (c.delivered.stream_seq >= head) return true;
+      return false;
+    };
+    await waitFor(delivered, { what: "the event to reach the projector" });
+    // Stop settles the pending read and ends the batch: it neither hangs nor commits half a linger.
+    await before.stop();
+    expect(sizes).toEqual([]);
+    expect(before.position()).toBe(0);
+    const after = await start({ projection, lingerMs: 0 });
+    await after.waitForPosition(head);
+    expect((await verifyProjection({ db: d.db, store: t.store })).differences).toEqual([]);
   });
 
   it("lets a waiter know when it stops before the position is reached", async () => {

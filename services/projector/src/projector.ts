@@ -27,6 +27,12 @@ export interface ProjectorDeps {
   batchSize?: number;
   /** How long a started batch waits for more while the log says more is coming (default 5 ms). */
   batchWindowMs?: number;
+  /**
+   * How long a started batch waits for more once the projector is at the head of the log,
+   * counted from its first event (default 0: committed at once). At live traffic, a few ms make
+   * batches of several events, each batch one transaction; the read model trails by at most this.
+   */
+  lingerMs?: number;
   /** Delay between attempts at a batch or a consumer that failed (default 200 ms doubling to 2 s). */
   backoff?: BackoffPolicy;
   /** Behind the head without progress for this long is a stall (default 10 s). */
@@ -170,6 +176,7 @@ export async function startProjector(deps: ProjectorDeps): Promise<Projector> {
     const batches = nextBatches<JsMsg>(messages, {
       max: batchSize,
       windowMs: deps.batchWindowMs ?? 5,
+      lingerMs: deps.lingerMs ?? 0,
       atHead: (m) => m.info.pending === 0,
     });
     for await (const batch of batches) {

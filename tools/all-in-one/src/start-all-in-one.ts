@@ -76,7 +76,13 @@ export async function startAllInOne(base: Config, logger: Logger): Promise<AllIn
 
     parts.push(
       whenOpen(readModel, "projector", (db) =>
-        startProjector({ db, store, logger: logger.child({ component: "projector" }) }),
+        startProjector({
+          db,
+          store,
+          logger: logger.child({ component: "projector" }),
+          batchSize: config.PROJECTOR_BATCH_SIZE,
+          lingerMs: config.PROJECTOR_LINGER_MS,
+        }),
       ),
     );
     const retentionDays = config.RETENTION_DAYS;
