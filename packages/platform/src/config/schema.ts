@@ -118,7 +118,7 @@ export const ConfigSchema = z.object({
    * How long the projector holds a batch it has started at the head of the log, waiting for more
    * events to share its transaction (0 = commit each at once). The read model may trail by this.
    */
-  PROJECTOR_LINGER_MS: int(25, 0).pipe(z.number().max(1000)),
+  PROJECTOR_LINGER_MS: int(50, 0).pipe(z.number().max(1000)),
 
   MAX_UPLOAD_BYTES: int(10 * 1024 * 1024, 1),
   MAX_IMAGE_PIXELS: int(50_000_000, 1),
