@@ -29,8 +29,9 @@ export interface ProjectorDeps {
   batchWindowMs?: number;
   /**
    * How long a started batch waits for more once the projector is at the head of the log,
-   * counted from its first event (default 0: committed at once). At live traffic, a few ms make
-   * batches of several events, each batch one transaction; the read model trails by at most this.
+   * counted from its first event (default 0: committed at once; the service passes
+   * PROJECTOR_LINGER_MS). At live traffic, tens of ms make batches of several events, each batch
+   * one transaction; the read model trails the log by at most this much more.
    */
   lingerMs?: number;
   /** Delay between attempts at a batch or a consumer that failed (default 200 ms doubling to 2 s). */
