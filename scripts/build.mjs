@@ -55,7 +55,11 @@ export const compiledEntry = (name) => join(ROOT, workspaceOf(name), "dist", "ma
  * (the more is bundled, the more). Stack traces name the functions (names are kept) at lines of
  * dist/main.js; run with NODE_OPTIONS=--enable-source-maps to have them point into the sources.
  */
-export const NODE_OPTIONS = ["--max-semi-space-size=2", "--initial-old-space-size=16", "--max-old-space-size=512"];
+export const NODE_OPTIONS = [
+  "--max-semi-space-size=2",
+  "--initial-old-space-size=16",
+  "--max-old-space-size=512",
+];
 
 /**
  * The environment every compiled entry runs with (also in each start script and the Dockerfile):
