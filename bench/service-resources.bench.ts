@@ -14,9 +14,21 @@ import { steadyUploads } from "./steady-load";
 const RATE = 20;
 const SECONDS = 30;
 const REQUESTS = RATE * SECONDS;
-/** Requests before the measurement starts: JIT, connection pools and lazy imports warm up. */
-const WARM_UP = 40;
-const IDLE_SETTLE_MS = 3000;
+/**
+ * Requests before the measurement starts, at the same rate: connection pools, lazy imports and the
+ * JIT warm up. V8 optimises a function once it has run enough, so code that runs once per request
+ * is still being compiled hundreds of requests in (measured with --trace-opt: the caption handler
+ * compiled 216 functions between its 200th and 640th request; perf put a quarter of its CPU in that
+ * window in TurboFan's compiler threads). A service runs for
+ * days; what it costs per request is what it costs once warm, so the run measures after 30 s.
+ */
+const WARM_UP = RATE * 30;
+/**
+ * How long a service sits idle before its RSS is read: after a start, V8's memory reducer runs the
+ * collections that give back what starting up left behind (read after 3 s, one build's idle RSS
+ * varied by up to 16 MiB between runs, with when V8 had last collected).
+ */
+const IDLE_SETTLE_MS = 10_000;
 
 const SERVICES = ["command-api", "caption-handler", "generation-handler", "projector", "notifier"] as const;
 type Service = (typeof SERVICES)[number];
