@@ -19,8 +19,8 @@ const REQUESTS = RATE * SECONDS;
  * JIT warm up. V8 optimises a function once it has run enough, so code that runs once per request
  * is still being compiled hundreds of requests in (measured with --trace-opt: the caption handler
  * compiled 216 functions between its 200th and 640th request; perf put a quarter of its CPU in that
- * window in TurboFan's compiler threads). A service runs for
- * days; what it costs per request is what it costs once warm, so the run measures after 30 s.
+ * window in TurboFan's compiler threads). A service runs for days; what it costs per request is
+ * what it costs once warm, so the run measures after 30 s.
  */
 const WARM_UP = RATE * 30;
 /**
