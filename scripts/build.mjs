@@ -160,8 +160,13 @@ async function buildOne(esbuild, name) {
     sourcemap: "linked",
     // The sources are in the repository (and the images run the bundle only): maps stay small.
     sourcesContent: false,
-    // Readable stack traces and logs: keep names, no minification (it saves nothing that matters here).
+    // Functions and classes keep their names (stack traces and logs name them; the linked source
+    // map leads back to the sources); whitespace and syntax are minified, identifiers are not: a
+    // bundle ~28% smaller, which measured 1–9 MiB less idle RSS per service (V8 keeps each module's
+    // source and compiles from it).
     keepNames: true,
+    minifyWhitespace: true,
+    minifySyntax: true,
     logLevel: "warning",
     metafile: true,
     write: false,
