@@ -8,6 +8,7 @@ export {
   announceModel,
   loadSharp,
   type ModelClient,
+  proveDecodes,
   throwIfAborted,
 } from "./model-client";
 export { parseRetryAfter } from "./parse-retry-after";

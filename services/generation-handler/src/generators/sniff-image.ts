@@ -1,6 +1,6 @@
 import type { ImageContentType } from "@reimagine/contracts";
 import { sniffImageType } from "@reimagine/contracts";
-import { AiError, loadSharp } from "@reimagine/inference";
+import { AiError, loadSharp, proveDecodes } from "@reimagine/inference";
 
 export interface SniffedImage {
   contentType: ImageContentType;
@@ -16,8 +16,8 @@ const SHARP_FORMAT: Record<ImageContentType, string> = {
 
 /**
  * Proves a model's output is an image of a type we store and serve (JPEG, PNG or WebP): magic
- * number first, then a header that agrees, then a full decode, so a body cut short is never stored
- * and emailed. The type comes from the bytes, not from the declared Content-Type (clients label
+ * number first, then a header that agrees, then a decode of every byte (proveDecodes), so a body
+ * cut short is never stored and emailed. The type comes from the bytes, not from the declared Content-Type (clients label
  * base64 answers image/jpeg whatever they hold). Anything else (an HTML error page, JSON, a
  * truncated body) is a permanent AiError.
  */
@@ -33,7 +33,7 @@ export async function sniffImage(bytes: Buffer, declaredType?: string | null): P
     if (meta.format !== SHARP_FORMAT[contentType] || !meta.width || !meta.height) {
       throw new Error(`header says ${meta.format} ${meta.width}x${meta.height}`);
     }
-    await sharp(bytes, { failOn: "error" }).raw().toBuffer();
+    await proveDecodes(bytes, { failOn: "error" });
     return { contentType, width: meta.width, height: meta.height };
   } catch (cause) {
     throw new AiError({ reason: `model returned an undecodable image (${what})`, retryable: false, cause });
