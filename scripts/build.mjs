@@ -49,11 +49,12 @@ export const compiledEntry = (name) => join(ROOT, workspaceOf(name), "dist", "ma
  *   several GB). Far above what a service holds, below each container's memory limit
  *   (infra/k8s: 384–768 Mi).
  * Measured with `npm run bench -- resources` at 20 requests/s: idle RSS 88–97 → 70–80 MiB and peak
- * RSS 129–222 → 84–124 MiB per service, CPU per request within the run-to-run noise.
+ * RSS 129–222 → 84–124 MiB per service, for about 3 ms more CPU per request across the five (the
+ * extra collections; back-to-back runs with and without the two old-space flags).
  * Source maps are written beside each bundle but not enabled:
  * node parses a bundle's whole map when it loads it, which measured 5–58 MB of RSS per service
- * (the more is bundled, the more). Stack traces name the functions (names are kept) at lines of
- * dist/main.js; run with NODE_OPTIONS=--enable-source-maps to have them point into the sources.
+ * (the more is bundled, the more). Stack traces name the functions (names are kept) at lines and
+ * columns of dist/main.js; run with NODE_OPTIONS=--enable-source-maps to have them point into the sources.
  */
 export const NODE_OPTIONS = [
   "--max-semi-space-size=2",
