@@ -202,6 +202,76 @@ describe("HandlerRuntime on a real NATS", () => {
     expect([info.num_ack_pending, info.num_redelivered]).toEqual([0, 0]);
   });
 
+  /**
+   * Appends `count` events the test handler passes over, and waits until it has acknowledged them:
+   * its handled share drops, so its next pull asks for several messages per free slot.
+   */
+  const passOver = async (count: number) => {
+    const a = imageSubmitted(newRequestId());
+    const others = Array.from({ length: count }, () => captionProduced(a));
+    for (const e of others) await t.store.append(a.requestId, [e], "any");
+    await waitFor(async () => {
+      const info = await t.store.jsm.consumers.info(t.layout.stream, "test_handler");
+      return info.num_pending === 0 && info.num_ack_pending === 0 && info.delivered.stream_seq >= count;
+    });
+  };
+
+  it("once most events are passed over, pulls more than its free slots and keeps the extra work alive in line", async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    // the first one holds the only slot until released; each then takes longer than ack_wait
+    const handler = recordingHandler(async () => {
+      await gate;
+      await new Promise((r) => setTimeout(r, 1500));
+    });
+    await run(handler, { ackWaitMs: 1000, concurrency: 1 });
+    await passOver(24);
+    const work = Array.from({ length: 3 }, () => imageSubmitted(newRequestId()));
+    for (const e of work) await t.store.append(e.requestId, [e], "no_stream");
+    await waitFor(() => handler.seen.length === 1);
+    // all three were delivered to this instance: one in the slot, two waiting for it
+    await waitFor(async () => {
+      const info = await t.store.jsm.consumers.info(t.layout.stream, "test_handler");
+      return info.num_ack_pending === 3 && info.num_pending === 0;
+    });
+    // two and a half ack waits with all three held: NATS would redeliver any not kept alive
+    await new Promise((r) => setTimeout(r, 2500));
+    release();
+    await waitFor(() => handler.seen.length === 3, { timeoutMs: 15_000 });
+    await new Promise((r) => setTimeout(r, 1700));
+    expect(handler.seen).toEqual(work.map((e) => ({ id: e.id, attempt: 1 })));
+    const info = await t.store.jsm.consumers.info(t.layout.stream, "test_handler");
+    expect([info.num_ack_pending, info.num_redelivered]).toEqual([0, 0]);
+  });
+
+  it("on stop hands the work waiting for a slot back, for another instance", async () => {
+    const firstHandler = recordingHandler(
+      (_, ctx) =>
+        new Promise((_, reject) => ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason))),
+    );
+    const first = await run(firstHandler, { concurrency: 1, graceMs: 200 });
+    await passOver(24);
+    const work = Array.from({ length: 3 }, () => imageSubmitted(newRequestId()));
+    for (const e of work) await t.store.append(e.requestId, [e], "no_stream");
+    await waitFor(async () => {
+      const info = await t.store.jsm.consumers.info(t.layout.stream, "test_handler");
+      return info.num_ack_pending === 3 && info.num_pending === 0;
+    });
+    await first.stop();
+    // the two waiting were never started here
+    expect(firstHandler.seen.map((s) => s.id)).toEqual([work[0]!.id]);
+    // handed back and no longer kept alive: the next instance gets all three (on 2.9 a message
+    // handed back may first go to the stopped instance's pull, still open on the server, and
+    // come back after ack_wait; at least once, never lost)
+    const second = recordingHandler();
+    await run(second);
+    const ids = () => new Set(second.seen.map((s) => s.id));
+    await waitFor(() => ids().size === 3, { timeoutMs: 30_000 });
+    expect([...ids()].sort()).toEqual(work.map((e) => e.id).sort());
+  });
+
   it("shares the work between two instances: every event handled exactly once", async () => {
     const slow = async () => new Promise<void>((r) => setTimeout(r, 20));
     const one = recordingHandler(slow);
