@@ -71,6 +71,18 @@ export function eventStoreContract(
       expect(await store.readRequest(newRequestId())).toEqual({ events: [], version: 0 });
     });
 
+    it("reads a request's first event alone, and null for a request without events", async () => {
+      const id = newRequestId();
+      expect(await store.readFirstEvent(id)).toBeNull();
+      const first = imageSubmitted(id);
+      const other = newRequestId();
+      await store.append(other, [imageSubmitted(other)], "no_stream");
+      const r = await store.append(id, [first, captionProduced(first, "a")], "no_stream");
+      await store.append(id, [captionProduced(first, "b")], r.nextExpectedVersion);
+      expect(await store.readFirstEvent(id)).toEqual({ event: first, position: r.positions[0] });
+      await expect(store.readFirstEvent("x.>")).rejects.toBeInstanceOf(InvalidRequestIdError);
+    });
+
     it("rejects no_stream when the request already has events", async () => {
       const id = newRequestId();
       await store.append(id, [imageSubmitted(id)], "no_stream");

@@ -108,6 +108,12 @@ export class InMemoryEventStore implements EventStore {
     return { events, version };
   }
 
+  async readFirstEvent(requestId: string): Promise<StoredEvent | null> {
+    assertRequestId(requestId);
+    const first = this.log.find((s) => s.event.requestId === requestId);
+    return first ? structuredClone(first) : null;
+  }
+
   async *readAll(options: { fromPosition?: number; signal?: AbortSignal } = {}): AsyncIterable<StoredEvent> {
     const head = this.log.length;
     for (let i = Math.max(1, options.fromPosition ?? 1); i <= head; i++) {

@@ -5,9 +5,13 @@ import {
   newRequestId,
   openTestStore,
   type TestStore,
+  testNatsUrl,
 } from "@reimagine/testing";
 import { describe, expect, it } from "vitest";
+import { EventStoreUnavailableError } from "./errors";
 import { eventStoreContract } from "./event-store.contract";
+import { JetStreamEventStore } from "./jetstream-event-store";
+import { connectNats } from "./nats-connection";
 
 eventStoreContract("JetStreamEventStore", openTestStore);
 
@@ -69,6 +73,27 @@ describe("JetStreamEventStore on a real NATS", () => {
       const history = await t.store.readRequest(id);
       expect(history.events).toHaveLength(2);
       expect(holes).toBeLessThan(0);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it("fails a request's reads as unavailable when its NATS connection is gone", async () => {
+    const t = await openTestStore();
+    try {
+      const id = newRequestId();
+      const { nextExpectedVersion } = await t.store.append(id, [imageSubmitted(id)], "no_stream");
+      const nc = await connectNats(testNatsUrl(), "reimagine-test-gone");
+      const gone = await JetStreamEventStore.open(nc, t.layout, {
+        replicas: 1,
+        duplicateWindowMs: 60_000,
+        ensureStreams: false,
+      });
+      await nc.close();
+      await expect(gone.readFirstEvent(id)).rejects.toBeInstanceOf(EventStoreUnavailableError);
+      await expect(gone.readRequest(id, { atLeast: nextExpectedVersion })).rejects.toBeInstanceOf(
+        EventStoreUnavailableError,
+      );
     } finally {
       await t.cleanup();
     }

@@ -245,6 +245,16 @@ export class JetStreamEventStore implements EventStore {
     return readHistory((query) => this.directGet(query, requestId), subject, atLeast, `request ${requestId}`);
   }
 
+  /**
+   * The request's first event by one direct get (any replica may answer: a replica behind may have
+   * none yet, see EventStore.readFirstEvent), null when it has none.
+   */
+  async readFirstEvent(requestId: string): Promise<StoredEvent | null> {
+    assertRequestId(requestId);
+    const first = await this.directGet({ next_by_subj: this.layout.eventsOf(requestId), seq: 1 }, requestId);
+    return first === null ? null : { event: decodeEvent(first.data), position: first.seq };
+  }
+
   private async directGet(query: DirectMsgRequest, requestId: string): Promise<StoredMsg | null> {
     try {
       return await this.jsm.direct.getMessage(this.layout.stream, query);

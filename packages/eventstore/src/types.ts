@@ -57,6 +57,12 @@ export interface EventStore {
    * shorter history.
    */
   readRequest(requestId: string, options?: ReadRequestOptions): Promise<RequestHistory>;
+  /**
+   * The request's first event, null when it has none: a cheap look at how it began (one round
+   * trip). Any replica may answer, so null can also mean a replica behind: a caller that knows the
+   * request has events must not take null for "none" (readRequest with `atLeast` waits the lag out).
+   */
+  readFirstEvent(requestId: string): Promise<StoredEvent | null>;
   /** Every event from `fromPosition` (inclusive) up to the head at call time, in order. */
   readAll(options?: { fromPosition?: number; signal?: AbortSignal }): AsyncIterable<StoredEvent>;
   /** Position of the newest event in the log (0 when empty); asks the stream's leader. */

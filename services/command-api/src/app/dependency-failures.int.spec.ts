@@ -33,6 +33,9 @@ class FlakyStore implements EventStore {
   readRequest(requestId: string) {
     return this.inner.readRequest(requestId);
   }
+  readFirstEvent(requestId: string) {
+    return this.inner.readFirstEvent(requestId);
+  }
   readAll(options?: { fromPosition?: number }) {
     return this.inner.readAll(options);
   }
@@ -156,6 +159,7 @@ describe("when a dependency fails", () => {
       ...flaky,
       append: () => Promise.reject(new EventStoreUnavailableError("down")),
       readRequest: () => Promise.reject(new EventStoreUnavailableError("down")),
+      readFirstEvent: () => Promise.reject(new EventStoreUnavailableError("down")),
       readAll: () => flaky.readAll(),
       headPosition: () => Promise.reject(new EventStoreUnavailableError("down")),
       ping: () => Promise.reject(new EventStoreUnavailableError("down")),
@@ -178,6 +182,7 @@ describe("when a dependency fails", () => {
       ...flaky,
       append: () => Promise.reject(new TypeError("secret internals at /srv/app/x.ts:12")),
       readRequest: (id) => api.store.readRequest(id),
+      readFirstEvent: (id) => api.store.readFirstEvent(id),
       readAll: () => flaky.readAll(),
       headPosition: () => api.store.headPosition(),
       ping: () => api.store.ping(),
