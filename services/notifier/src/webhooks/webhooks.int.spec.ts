@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalDiskBlobStore } from "@reimagine/blobs";
 import { type AnyDomainEvent, type DomainEvent, FAILURE_SENTENCES } from "@reimagine/contracts";
-import { listDeadLetters, requeueDeadLetter } from "@reimagine/eventstore";
+import { type EventStore, listDeadLetters, requeueDeadLetter, type StoredEvent } from "@reimagine/eventstore";
 import { exportLog, forgetRequest, requestTimeline } from "@reimagine/operations";
 import { type Config, loadConfig, type Stoppable, silentLogger } from "@reimagine/platform";
 import {
@@ -21,12 +21,41 @@ import {
 import { openVault, type Vault } from "@reimagine/vault";
 import { Webhook } from "standardwebhooks";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { handlerContext } from "../testing/generated-request";
 import { startWebhooks } from "./start-webhooks";
-import { WEBHOOKS_NAME } from "./webhook-handler";
+import { createWebhookHandler, WEBHOOKS_NAME } from "./webhook-handler";
 import type { WebhookMessage } from "./webhook-message";
+import { createWebhookSender } from "./webhook-sender";
 
 const SECRET = `whsec_${Buffer.alloc(32, 42).toString("base64")}`;
 const MAX_ATTEMPTS = 3;
+
+/**
+ * The store, counting the request reads made through it (not those the store makes itself);
+ * `lagging`: its first-event reads answer null, as a replica that has none of the request yet.
+ */
+function countingReads(store: EventStore, options: { lagging?: boolean } = {}) {
+  const reads = { firstEvent: 0, history: 0 };
+  const counted = new Proxy(store, {
+    get(target, key) {
+      if (key === "readFirstEvent") {
+        return async (id: string) => {
+          reads.firstEvent++;
+          return options.lagging ? null : target.readFirstEvent(id);
+        };
+      }
+      if (key === "readRequest") {
+        return (...args: Parameters<EventStore["readRequest"]>) => {
+          reads.history++;
+          return target.readRequest(...args);
+        };
+      }
+      const value = Reflect.get(target, key, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { store: counted, reads };
+}
 
 function testConfig(overrides: Record<string, string | number | boolean> = {}): Config {
   return loadConfig(
@@ -109,9 +138,20 @@ describe("webhooks (real NATS JetStream, a real HTTP receiver)", () => {
     const events = await sealedRequestFlow(vault, ending, id, undefined, sealedUrl);
     const submitted = events[0] as DomainEvent<"ImageSubmitted">;
     if (webhookUrl && options.clear) submitted.data.webhookUrl = webhookUrl;
-    await t.store.append(id, events, "no_stream");
-    return { id, last: events.at(-1)! };
+    const { positions } = await t.store.append(id, events, "no_stream");
+    const last = events.at(-1)!;
+    return { id, last, trigger: { event: last, position: positions.at(-1)! } as StoredEvent };
   }
+
+  /** The webhook reactor's handler on `store`, sending to the receiver, without the runtime. */
+  const handlerOn = (store: EventStore) =>
+    createWebhookHandler({
+      store,
+      vault,
+      sender: createWebhookSender({ secret: SECRET, timeoutMs: 2000, targets: { allowPrivate: true } }),
+      publicBaseUrl: "https://reimagine.example.com",
+    });
+  const ctx = handlerContext({ logger: silentLogger });
 
   const eventsOf = async (id: string) => (await t.store.readRequest(id)).events.map((s) => s.event);
   const outcome = (id: string, type: "WebhookDelivered" | "WebhookFailed") =>
@@ -253,6 +293,30 @@ describe("webhooks (real NATS JetStream, a real HTTP receiver)", () => {
     await outcome(id, "WebhookDelivered");
     expect(receiver.received.map((r) => JSON.parse(r.body).type)).toEqual(["request.cancelled"]);
     expect((await eventsOf(quiet.id)).map((e) => e.type).at(-1)).toBe("UserNotified");
+  });
+
+  it("checks a request without a webhook by its first event alone; one with a webhook is still delivered", async () => {
+    const { store, reads } = countingReads(t.store);
+    const handler = handlerOn(store);
+    const quiet = await request("notified", null);
+    await handler.handle(quiet.trigger, ctx);
+    expect(reads).toEqual({ firstEvent: 1, history: 0 });
+
+    const hooked = await request("failed");
+    await handler.handle(hooked.trigger, ctx);
+    expect(reads).toEqual({ firstEvent: 2, history: 1 });
+    expect(receiver.received.map((r) => r.headers["webhook-id"])).toEqual([`msg_${hooked.last.id}`]);
+    expect((await eventsOf(hooked.id)).at(-1)?.type).toBe("WebhookDelivered");
+    expect((await eventsOf(quiet.id)).at(-1)?.type).toBe("UserNotified");
+  });
+
+  it("takes a first-event read that finds nothing (a replica behind) for no answer: the full read decides", async () => {
+    const { store, reads } = countingReads(t.store, { lagging: true });
+    const { id, last, trigger } = await request("notified");
+    await handlerOn(store).handle(trigger, ctx);
+    expect(reads).toEqual({ firstEvent: 1, history: 1 });
+    expect(receiver.received.map((r) => r.headers["webhook-id"])).toEqual([`msg_${last.id}`]);
+    expect((await eventsOf(id)).at(-1)?.type).toBe("WebhookDelivered");
   });
 
   it("still delivers to a URL that an event written before it was sealed holds in clear text", async () => {
