@@ -31,10 +31,6 @@ export interface HandlerRuntimeOptions {
 
 const PULL_EXPIRES_MS = 5000;
 const PULL_RETRY_MS = 1000;
-/** The most messages a pull asks for per free slot, however few of the recent ones were handled. */
-const MAX_PULL_PER_SLOT = 8;
-/** Weight of each delivery in the moving average of the handled share (about the last 16). */
-const SHARE_WEIGHT = 1 / 16;
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
@@ -50,19 +46,8 @@ interface Source {
   slots: number;
   /** In flight now. */
   busy: number;
-  /** Messages this handler handles that arrived with every slot busy, in arrival order, kept alive. */
-  waiting: Waiting[];
-  /**
-   * The share of recent deliveries this handler handled rather than passed over (a moving average,
-   * from 1): how many messages a pull should ask for to bring work for its free slots.
-   */
-  handledShare: number;
-}
-
-/** A message waiting for a slot, and the heartbeat that keeps NATS from redelivering it meanwhile. */
-interface Waiting {
-  msg: JsMsg;
-  heartbeat: ReturnType<typeof setInterval>;
+  /** Promised to a pull still open: a message may yet arrive for each. */
+  reserved: number;
 }
 
 /**
@@ -73,7 +58,6 @@ interface Waiting {
 export class HandlerRuntime {
   private readonly inflight = new Map<Promise<void>, AbortController>();
   private readonly pulls = new Set<ConsumerMessages>();
-  private readonly sources: Source[] = [];
   private readonly loops: Promise<void>[] = [];
   private readonly waiters: (() => void)[] = [];
   private stopping = false;
@@ -90,7 +74,7 @@ export class HandlerRuntime {
   /** Creates the consumers if needed and starts taking work. */
   async start(): Promise<void> {
     const { layout } = this.store;
-    this.sources.push(
+    const sources: Source[] = [
       {
         stream: layout.stream,
         consumer: this.handler.name,
@@ -98,8 +82,7 @@ export class HandlerRuntime {
         redrive: false,
         slots: this.options.concurrency,
         busy: 0,
-        waiting: [],
-        handledShare: 1,
+        reserved: 0,
       },
       // Requeued dead letters are rare operator actions: one slot of their own, so an idle
       // redrive pull never holds back the main consumer.
@@ -110,11 +93,10 @@ export class HandlerRuntime {
         redrive: true,
         slots: 1,
         busy: 0,
-        waiting: [],
-        handledShare: 1,
+        reserved: 0,
       },
-    );
-    for (const source of this.sources) {
+    ];
+    for (const source of sources) {
       await ensureDurableConsumer(this.store.jsm, {
         stream: source.stream,
         name: source.consumer,
@@ -140,7 +122,6 @@ export class HandlerRuntime {
     this.stopping = true;
     this.wake();
     for (const pull of this.pulls) pull.stop();
-    this.handBackWaiting();
     if (!(await this.settled(this.options.graceMs))) {
       this.options.logger.warn(
         { inFlight: this.inflight.size },
@@ -186,41 +167,31 @@ export class HandlerRuntime {
   }
 
   /**
-   * Pulls as many messages as should bring work for the free slots: every consumer sees every
-   * event and a handler handles one in four or more, so a pull of only the free slots ends after a
-   * few passed-over events, and each pull costs a subscription and a request (measured on this
-   * machine at 140 events/s: 550-680 µs of CPU per event with pulls of 4, 370-430 with pulls of 16
-   * or more). The handled share of recent deliveries sizes the next pull (up to MAX_PULL_PER_SLOT
-   * messages per free slot); one this handler handles that arrives with every slot busy waits in
-   * line, kept alive by its heartbeat, for the next slot. So every message held here is worked on or
-   * kept alive, and an instance holds at most one pull's worth beyond its slots (competing
-   * instances share the rest). Short pulls: a pull request outlives a stopped client on the
-   * server, and on 2.9 messages (also the ones we hand back) can go to that dead request until it
-   * expires.
+   * Pulls only as many messages as there are free slots, so no message waits unattended in a
+   * client buffer while its ack_wait runs out: every message we hold is being worked on (and kept
+   * alive by its heartbeat). Short pulls: a pull request outlives a stopped client on the server,
+   * and on 2.9 messages (also the ones we hand back) can go to that dead request until it expires.
    */
   private async loop(consumer: Consumer, source: Source): Promise<void> {
     while (!this.stopping) {
-      const free = source.slots - source.busy - source.waiting.length;
+      const free = source.slots - source.busy - source.reserved;
       if (free <= 0) {
         await new Promise<void>((resolve) => this.waiters.push(resolve));
         continue;
       }
-      const max = Math.ceil(free / Math.max(source.handledShare, 1 / MAX_PULL_PER_SLOT));
+      source.reserved += free;
+      let received = 0;
       try {
-        const pull = await consumer.fetch({ max_messages: max, expires: PULL_EXPIRES_MS });
+        const pull = await consumer.fetch({ max_messages: free, expires: PULL_EXPIRES_MS });
         this.pulls.add(pull);
         try {
           for await (const msg of pull) {
             this.pullsRecovered(source);
-            if (this.stopping) {
-              msg.nak();
-              continue;
-            }
-            const handled = !this.passesOver(msg, source);
-            source.handledShare += SHARE_WEIGHT * (Number(handled) - source.handledShare);
-            if (!handled) msg.ack();
-            else if (source.busy < source.slots) this.begin(msg, source);
-            else this.wait(msg, source);
+            received++;
+            source.reserved--;
+            if (this.stopping) msg.nak();
+            else if (this.passesOver(msg, source)) msg.ack();
+            else this.begin(msg, source);
           }
         } finally {
           this.pulls.delete(pull);
@@ -237,28 +208,10 @@ export class HandlerRuntime {
           );
           await delay(PULL_RETRY_MS);
         }
+      } finally {
+        source.reserved -= free - received;
       }
     }
-  }
-
-  /** Keeps a message that arrived with every slot busy alive until a slot frees (see loop). */
-  private wait(msg: JsMsg, source: Source): void {
-    source.waiting.push({ msg, heartbeat: setInterval(() => msg.working(), this.heartbeatMs) });
-  }
-
-  /** Hands every waiting message back to NATS at once, for another instance (on stop). */
-  private handBackWaiting(): void {
-    for (const source of this.sources) {
-      for (const { msg, heartbeat } of source.waiting.splice(0)) {
-        clearInterval(heartbeat);
-        msg.nak();
-      }
-    }
-  }
-
-  /** How often a message held here tells NATS it is still being worked on. */
-  private get heartbeatMs(): number {
-    return Math.max(500, this.options.ackWaitMs / 3);
   }
 
   private pullsRecovered(source: Source): void {
@@ -273,10 +226,9 @@ export class HandlerRuntime {
   /**
    * Every handler's consumer sees every event: one of a type this handler does not handle is passed
    * over by its type header, acknowledged where it arrives, without a slot, a span or decoding a
-   * body nobody here reads (measured: 201 µs of CPU per passed-over event against 225 through a
-   * slot; what is left is its delivery, its share of a pull and its ack). A handler handles one
-   * event in four or more, which sizes the pulls (see loop). A redriven dead letter is this
-   * handler's by its subject: never passed over.
+   * body nobody here reads. Measured per passed-over event: 201 µs of CPU, against 225 through a
+   * slot; the rest is its share of a pull and its ack, each a socket write. A handler handles one
+   * event in four or five. A redriven dead letter is this handler's by its subject: never passed over.
    */
   private passesOver(msg: JsMsg, source: Source): boolean {
     if (source.redrive) return false;
@@ -284,10 +236,7 @@ export class HandlerRuntime {
     return !!type && !this.handler.handles.includes(type as EventType);
   }
 
-  /**
-   * Starts work on a message in a free slot; when done, the slot goes to the first message waiting
-   * for one, or frees (and wakes a waiting loop).
-   */
+  /** Starts work on a message in a free slot; the slot frees (and wakes a waiting loop) when done. */
   private begin(msg: JsMsg, source: Source): void {
     const controller = new AbortController();
     source.busy++;
@@ -296,13 +245,6 @@ export class HandlerRuntime {
       .finally(() => {
         source.busy--;
         this.inflight.delete(work);
-        const next = this.stopping ? undefined : source.waiting.shift();
-        if (next) {
-          clearInterval(next.heartbeat);
-          // its ack_wait restarts now: the work's own heartbeat beats first one period from here
-          next.msg.working();
-          this.begin(next.msg, source);
-        }
         this.wake();
       });
     this.inflight.set(work, controller);
@@ -377,7 +319,7 @@ export class HandlerRuntime {
       // Earlier deliveries never reached an outcome (the process died or ack_wait ran out each time).
       return this.exhausted(msg, stored, ctx, new Error(`no outcome after ${ctx.maxAttempts} deliveries`));
     }
-    const heartbeat = setInterval(() => msg.working(), this.heartbeatMs);
+    const heartbeat = setInterval(() => msg.working(), Math.max(500, this.options.ackWaitMs / 3));
     try {
       await this.handler.handle(stored, ctx);
       msg.ack();
