@@ -17,9 +17,9 @@ const SHARP_FORMAT: Record<ImageContentType, string> = {
 /**
  * Proves a model's output is an image of a type we store and serve (JPEG, PNG or WebP): magic
  * number first, then a header that agrees, then a decode of every byte (proveDecodes), so a body
- * cut short is never stored and emailed. The type comes from the bytes, not from the declared Content-Type (clients label
- * base64 answers image/jpeg whatever they hold). Anything else (an HTML error page, JSON, a
- * truncated body) is a permanent AiError.
+ * cut short is never stored and emailed. The type comes from the bytes, not from the declared
+ * Content-Type (clients label base64 answers image/jpeg whatever they hold). Anything else (an
+ * HTML error page, JSON, a truncated body) is a permanent AiError.
  */
 export async function sniffImage(bytes: Buffer, declaredType?: string | null): Promise<SniffedImage> {
   const contentType = sniffImageType(bytes);
