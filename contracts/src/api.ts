@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { FailureCategory } from "./events/failure-category";
 import { Stage } from "./events/stage";
 

@@ -1,5 +1,5 @@
 import { domainToASCII } from "node:url";
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * THE email rule, shared by the API (which refuses at the door) and the notifier (which checks the

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** W3C trace context header value: version-traceid-parentid-flags. */
 export const Traceparent = z

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The person who submitted the request cancelled it (proving it with the cancel token). The

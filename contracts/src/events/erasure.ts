@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** An object the system removed from a bucket: which bucket (by role) and its key. */
 export const RemovedBlob = z.object({

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The stages whose failure the person is told about by email (a failed email cannot be emailed). */
 export const NoticeStage = z.enum(["caption", "generation"]);

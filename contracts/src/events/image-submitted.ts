@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { PersonalDataField, WebhookUrl } from "./personal-data";
 
 export const ImageContentType = z.enum(["image/jpeg", "image/png", "image/webp"]);

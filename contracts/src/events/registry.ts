@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { CancelRequestedV1 } from "./cancel-requested";
 import { CaptionProducedV1, CaptionProducedV2, upcastCaptionProducedV1 } from "./caption-produced";
 import { ErasureCompletedV1, ImagesExpiredV1 } from "./erasure";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { Stage } from "./stage";
 
 /** An operator asked for a failed stage to run again. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The three stages that can fail and be retried. */
 export const Stage = z.enum(["caption", "generation", "notification"]);

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The email went out; only the recipient's domain is repeated here. */
 export const UserNotifiedV1 = z.object({

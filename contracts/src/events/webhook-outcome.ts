@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** What a webhook announces: the request finished, failed, or was cancelled. */
 export const WebhookEventType = z.enum(["request.completed", "request.failed", "request.cancelled"]);

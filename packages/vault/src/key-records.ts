@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * What the key bucket holds, each written once (create) and erased once, never updated: an update

@@ -10,7 +10,7 @@ import { type RequestBuckets, type SweepResult, sweepExpiredImages } from "@reim
 import type { Logger } from "@reimagine/platform";
 import { type Database, listRequestsToExpire } from "@reimagine/readmodel";
 import type { Kysely } from "kysely";
-import { z } from "zod";
+import * as z from "zod";
 
 /** The leases bucket of a stream's periodic jobs: `<stream>_leases`. */
 export const leaseBucketName = (stream: string): string => `${stream}_leases`;

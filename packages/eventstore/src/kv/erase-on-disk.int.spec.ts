@@ -8,7 +8,7 @@ import { Kvm } from "@nats-io/kv";
 import { connect } from "@nats-io/transport-node";
 import { freePort, waitFor } from "@reimagine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { connectNats, type NatsConnection } from "../nats-connection";
 import { openKvRecordStore } from "./open-kv-record-store";
 

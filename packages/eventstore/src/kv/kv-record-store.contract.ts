@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import type { KvRecordStore } from "./kv-record-store";
 
 /** The record the contract stores: small, with a field a bad write can get wrong. */

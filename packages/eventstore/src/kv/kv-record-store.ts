@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 
 /** A record as read back: its value, the revision a compare-and-set must name, and the server's timestamp. */
 export interface KvRecordEntry<T> {

@@ -1,6 +1,6 @@
 import { silentLogger } from "@reimagine/platform";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { type AcquireOptions, acquireLease } from "./acquire-lease";
 import type { LeaseRecord, LeaseStore } from "./lease-record";
 

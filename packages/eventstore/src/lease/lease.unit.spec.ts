@@ -1,6 +1,6 @@
 import { silentLogger } from "@reimagine/platform";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { Lease } from "./lease";
 import { createInMemoryLeaseStore } from "./open-lease-store";
 

@@ -1,5 +1,5 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
-import type { z } from "zod";
+import type * as z from "zod";
 import { createInMemoryKvRecordStore, type InMemoryKvRecordStore } from "../kv/in-memory-kv-record-store";
 import type { KvRecordSchema } from "../kv/kv-record-store";
 import { openKvRecordStore } from "../kv/open-kv-record-store";

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { type Config, ConfigSchema } from "./schema";
 
 /** Raised when the environment is not a valid configuration; one line naming every bad variable. */

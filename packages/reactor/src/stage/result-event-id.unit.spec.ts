@@ -1,6 +1,6 @@
 import { imageSubmitted, newRequestId } from "@reimagine/testing";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { resultEventId } from "./result-event-id";
 
 describe("resultEventId", () => {

@@ -1,7 +1,7 @@
 import { assertRequestId } from "@reimagine/eventstore";
 import { forgetEmail, forgetRequest } from "@reimagine/operations";
 import type { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
 import { DEFAULT_REQUESTED_BY } from "./request-admin-routes";

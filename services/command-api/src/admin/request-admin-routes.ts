@@ -2,7 +2,7 @@ import { assertRequestId } from "@reimagine/eventstore";
 import { redactHistory, requestRetry, requestTimeline, UnknownRequestError } from "@reimagine/operations";
 import { ERASED, personalDataOf } from "@reimagine/vault";
 import type { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppEnv } from "../app/app-env";
 import type { CommandApiDeps } from "../app/command-api-deps";
 import { publicBaseUrl } from "../http/public-base-url";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ProblemError } from "../http/problem-error";
 
 /**

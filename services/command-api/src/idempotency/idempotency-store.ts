@@ -6,7 +6,7 @@ import {
   openLeaseStore,
 } from "@reimagine/eventstore";
 import type { Config } from "@reimagine/platform";
-import { z } from "zod";
+import * as z from "zod";
 import { IdempotencyStoreUnavailableError } from "./errors";
 
 /** What an Idempotency-Key stands for: the request id it was given and a hash of the body it came with. */

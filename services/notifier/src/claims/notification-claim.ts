@@ -5,7 +5,7 @@ import {
   type LeaseStore,
   openLeaseStore,
 } from "@reimagine/eventstore";
-import { z } from "zod";
+import * as z from "zod";
 
 /** What a notification claim keeps with its key: the email's Message-ID and where it went. */
 export const ClaimData = z.object({
