@@ -91,6 +91,36 @@ const runtimeExternal = {
   },
 };
 
+/**
+ * Packages whose modules do nothing when imported but declare no `sideEffects` field, so esbuild
+ * keeps every module they reach even when nothing of it is used. @huggingface/inference's index
+ * re-exports its code-snippet generator, which pulls in the whole of @huggingface/tasks (the model
+ * library table and its snippets) and @huggingface/jinja: ~380 KB of the caption and generation
+ * handlers' bundles that no service calls, parsed at every start. Their ES modules only declare
+ * (checked: no top-level statement of theirs is a call or an assignment); marked side-effect free,
+ * a module whose exports are unused is left out.
+ */
+const SIDE_EFFECT_FREE = ["@huggingface/inference", "@huggingface/tasks", "@huggingface/jinja"];
+
+const sideEffectFree = {
+  name: "side-effect-free",
+  setup(build) {
+    const inside = (file) => SIDE_EFFECT_FREE.some((p) => file.includes(`/node_modules/${p}/`));
+    build.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData?.sideEffectFree) return undefined;
+      if (!SIDE_EFFECT_FREE.includes(packageName(args.path)) && !inside(args.importer)) return undefined;
+      const resolved = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: { sideEffectFree: true },
+      });
+      if (resolved.errors.length > 0) return { errors: resolved.errors };
+      return inside(resolved.path) ? { ...resolved, sideEffects: false } : resolved;
+    });
+  },
+};
+
 // CommonJS packages compiled into an ES module still call require() for node's own modules.
 const REQUIRE_SHIM =
   'import { createRequire as __reimagineCreateRequire } from "node:module";\n' +
@@ -171,7 +201,7 @@ async function buildOne(esbuild, name) {
     logLevel: "warning",
     metafile: true,
     write: false,
-    plugins: [runtimeExternal],
+    plugins: [runtimeExternal, sideEffectFree],
   });
   await mkdir(dist, { recursive: true });
   // The third-party packages the bundle still imports: what its container image must install.
