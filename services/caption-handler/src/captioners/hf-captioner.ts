@@ -76,7 +76,8 @@ export function createHfCaptioner(options: HfCaptionerOptions): Captioner {
           signal: opts.signal,
           timeoutMs: options.timeoutMs,
           secrets,
-          unwrapGeneratedTextList: true,
+          // the image-to-text task only: a chat answer is never such a list (and need not be read twice)
+          unwrapGeneratedTextList: options.mode === "imageToText",
           baseFetch: options.fetch,
         },
         ({ signal, fetch }) =>
