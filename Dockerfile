@@ -134,7 +134,7 @@ ENV HEALTH_PORT=8081
 EXPOSE 8081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch(process.argv[1],{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "http://127.0.0.1:${HEALTH_PORT:-8081}/healthz"
-CMD ["node", "--max-semi-space-size=2", "--initial-old-space-size=16", "--max-old-space-size=512", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=2", "--initial-old-space-size=16", "--max-old-space-size=512", "--liftoff-only", "dist/main.js"]
 
 FROM runtime AS generation-handler
 COPY --from=generation-handler-deps /deps/node_modules node_modules
@@ -143,7 +143,7 @@ ENV HEALTH_PORT=8081
 EXPOSE 8081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch(process.argv[1],{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "http://127.0.0.1:${HEALTH_PORT:-8081}/healthz"
-CMD ["node", "--max-semi-space-size=2", "--initial-old-space-size=16", "--max-old-space-size=512", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=2", "--initial-old-space-size=16", "--max-old-space-size=512", "--liftoff-only", "dist/main.js"]
 
 FROM runtime AS projector
 COPY --from=projector-deps /deps/node_modules node_modules

@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigSchema } from "@reimagine/platform";
 import { afterAll, describe, expect, it } from "vitest";
+import { NODE_ENV_VARS, nodeOptionsOf } from "../scripts/build.mjs";
 import { effective, environment, lineage, parseDockerfile } from "./testing/dockerfile";
 import { interpolate, readYamlDocuments, yamlFilesUnder } from "./testing/yaml-files";
 
@@ -416,7 +417,7 @@ describe("Dockerfile", () => {
     expect(effective(stages, "runtime", "USER")).toMatch(/^[1-9]\d*:[1-9]\d*$/);
   });
 
-  describe.each([...SERVICES, "all-in-one"].map((s) => [s]))("target %s", (image) => {
+  describe.each([...SERVICES, "all-in-one" as const].map((s) => [s]))("target %s", (image) => {
     const workspace = image === "all-in-one" ? "tools/all-in-one" : `services/${image}`;
     const copies = () =>
       targets
@@ -434,6 +435,12 @@ describe("Dockerfile", () => {
       expect(copies()).toContain(`--from=build /app/${workspace}/dist dist`);
       const fromBuild = copies().filter((c) => c.startsWith("--from=build "));
       for (const c of fromBuild) expect(c).toMatch(/^--from=build \/app\/\S+\/(dist|bin) \S+$/);
+    });
+
+    it("has a start script that runs the options and environment scripts/build.mjs gives the target", () => {
+      const pkg = JSON.parse(readFileSync(at(`${workspace}/package.json`), "utf8"));
+      const env = Object.entries(NODE_ENV_VARS).map(([name, value]) => `${name}=${value} `);
+      expect(pkg.scripts.start).toBe(`${env.join("")}node ${nodeOptionsOf(image).join(" ")} dist/main.js`);
     });
 
     it("runs what its start script runs, as a non-root user", () => {

@@ -18,6 +18,9 @@ export declare function compiledEntry(name: BuildTarget): string;
 /** The node options every compiled entry runs with. */
 export declare const NODE_OPTIONS: readonly string[];
 
+/** Every node option a target's compiled entry runs with: NODE_OPTIONS and the target's own. */
+export declare function nodeOptionsOf(name: BuildTarget): string[];
+
 /** The environment variables every compiled entry runs with. */
 export declare const NODE_ENV_VARS: Readonly<Record<string, string>>;
 

@@ -63,6 +63,23 @@ export const NODE_OPTIONS = [
 ];
 
 /**
+ * Node options of one target beyond NODE_OPTIONS (also in its start script and its image's CMD).
+ * The model handlers run `--liftoff-only`: their one WebAssembly module is undici's HTTP parser
+ * (llhttp, under every fetch: the model calls and the start-up checks), and V8's optimising tier
+ * recompiling it in a background thread left 7–9 MiB in a second malloc arena in about one start
+ * of two (idle RSS 75–79 MiB against 68–70; ten starts each with the flag: 68.7–69.7). Liftoff's
+ * code parses a model's response headers just as well. Not for the processes that may open the
+ * read model in PGlite, Postgres compiled to WebAssembly, which needs the optimised code.
+ */
+const TARGET_NODE_OPTIONS = {
+  "caption-handler": ["--liftoff-only"],
+  "generation-handler": ["--liftoff-only"],
+};
+
+/** Every node option a target's compiled entry runs with. */
+export const nodeOptionsOf = (name) => [...NODE_OPTIONS, ...(TARGET_NODE_OPTIONS[name] ?? [])];
+
+/**
  * The environment every compiled entry runs with (also in each start script and the Dockerfile):
  * glibc's malloc keeps up to 8 arenas per core, one per thread that allocates at once (libvips and
  * libuv threads); two are enough for a service and measured less native RSS under load.

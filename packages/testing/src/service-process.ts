@@ -4,7 +4,7 @@ import { mkdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build, compiledEntry, NODE_ENV_VARS, NODE_OPTIONS } from "../../../scripts/build.mjs";
+import { build, compiledEntry, NODE_ENV_VARS, nodeOptionsOf } from "../../../scripts/build.mjs";
 
 /** The repository root, from this file's place in packages/testing/src. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -56,7 +56,7 @@ export function freePort(): Promise<number> {
  */
 export async function serviceCommand(name: ServiceName): Promise<{ command: string; args: string[] }> {
   await build([name], { ifStale: true });
-  return { command: process.execPath, args: [...NODE_OPTIONS, compiledEntry(name)] };
+  return { command: process.execPath, args: [...nodeOptionsOf(name), compiledEntry(name)] };
 }
 
 /**
