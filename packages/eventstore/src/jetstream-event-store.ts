@@ -23,6 +23,7 @@ import {
   WRONG_LAST_SUBJECT_SEQUENCE,
 } from "./errors";
 import { readHistory } from "./read-history";
+import { readThrough } from "./read-through";
 import { assertAppendable, assertRequestId } from "./request-guards";
 import { rideThrough } from "./ride-through";
 import { assertStreamExists, ensureStreams, type StreamOptions } from "./stream-setup";
@@ -38,7 +39,7 @@ import type {
   StoredEvent,
 } from "./types";
 
-/** A read that gets no message for this long although more is due fails (see nextWithin). */
+/** A read that gets no message for this long although more is due fails (see readThrough). */
 const READ_IDLE_MS = 4000;
 /** Pulls of a read's ordered consumer: short, so one the server forgot is noticed within seconds. */
 const READ_EXPIRES_MS = 5000;
@@ -338,47 +339,22 @@ export class JetStreamEventStore implements EventStore {
     });
     const onAbort = () => messages.stop();
     signal?.addEventListener("abort", onAbort, { once: true });
-    const iterator = messages[Symbol.asyncIterator]();
     try {
-      for (;;) {
-        const next = await nextWithin(iterator, READ_IDLE_MS, () => `reading ${filter} from ${from}`);
-        if (next.done) break;
-        const m = next.value;
-        if (m.seq > until) break;
-        yield m;
-        if (m.seq >= until || m.info.pending === 0) break;
-      }
+      yield* readThrough(
+        messages[Symbol.asyncIterator](),
+        until,
+        READ_IDLE_MS,
+        () => `reading ${filter} from ${from}`,
+      );
+    } catch (err) {
+      // a read stopped by its caller ends short: that is the abort, not a store failure
+      signal?.throwIfAborted();
+      throw err;
     } finally {
       signal?.removeEventListener("abort", onAbort);
       messages.stop();
     }
     signal?.throwIfAborted();
-  }
-}
-
-/**
- * The next message, or an EventStoreUnavailableError when none comes within `ms` although more is
- * known to be there: after a NATS restart an ordered consumer can sit silent for ~40 s before the
- * client notices, and a reader that fails fast is retried sooner than one that waits.
- */
-async function nextWithin<T>(
-  iterator: AsyncIterator<T>,
-  ms: number,
-  what: () => string,
-): Promise<IteratorResult<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      iterator.next(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new EventStoreUnavailableError(`${what()}: no message for ${ms} ms`)),
-          ms,
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
