@@ -105,5 +105,11 @@ export async function outcomeOf(env: ChaosEnv, ids: string[]): Promise<Outcome> 
   }
   const report = await verifyProjection({ db: env.readModel.db, store: env.store });
   outcome.drift = report.differences.length + report.missingRows.length + report.unexpectedRows.length;
+  if (outcome.drift > 0) {
+    // what differs, for the failure to be read from the output alone
+    console.log(
+      `  drift at position ${report.position}, first differences: ${JSON.stringify(report.differences.slice(0, 5))}`,
+    );
+  }
   return outcome;
 }
