@@ -15,10 +15,7 @@ export type BuildTarget =
 /** Where a target's compiled entry is, absolute. */
 export declare function compiledEntry(name: BuildTarget): string;
 
-/** The node options every compiled entry runs with. */
-export declare const NODE_OPTIONS: readonly string[];
-
-/** Every node option a target's compiled entry runs with: NODE_OPTIONS and the target's own. */
+/** Every node option a target's compiled entry runs with: those of every target and its own. */
 export declare function nodeOptionsOf(name: BuildTarget): string[];
 
 /** The environment variables every compiled entry runs with. */

@@ -56,11 +56,7 @@ export const compiledEntry = (name) => join(ROOT, workspaceOf(name), "dist", "ma
  * (the more is bundled, the more). Stack traces name the functions (names are kept) at lines and
  * columns of dist/main.js; run with NODE_OPTIONS=--enable-source-maps to have them point into the sources.
  */
-export const NODE_OPTIONS = [
-  "--max-semi-space-size=2",
-  "--initial-old-space-size=16",
-  "--max-old-space-size=512",
-];
+const NODE_OPTIONS = ["--max-semi-space-size=2", "--initial-old-space-size=16", "--max-old-space-size=512"];
 
 /**
  * Node options of one target beyond NODE_OPTIONS (also in its start script and its image's CMD).
